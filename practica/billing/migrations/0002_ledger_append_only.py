@@ -1,0 +1,8 @@
+from django.db import migrations
+
+from practica.core.db_ops import VendorSQL, immutable_rows_sql
+
+
+class Migration(migrations.Migration):
+    dependencies = [("billing", "0001_initial")]
+    operations = [VendorSQL(**immutable_rows_sql("billing_ledgerentry"))]

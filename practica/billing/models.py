@@ -1,0 +1,185 @@
+"""Invoices, payments and the append-only ledger.
+
+Every money movement is a `LedgerEntry` (positive: the patient owes more;
+negative: the patient owes less). An invoice's balance is its ledger sum, so
+invoices, payments and balances reconcile by construction. Numbers come from
+`InvoiceCounter`, locked per clinic, so they run without gaps or repeats.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.db import models
+
+from practica.tenancy.models import Location, TenantModel
+
+
+class InvoiceCounter(TenantModel):
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic"], name="invoice_counter_per_clinic"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinic_id}: {self.last_number}"
+
+
+class Invoice(TenantModel):
+    class Status(models.TextChoices):
+        ISSUED = "issued", "Issued"
+        PARTIALLY_PAID = "partially_paid", "Partially paid"
+        PAID = "paid", "Paid"
+        VOID = "void", "Void"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.PositiveIntegerField()
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="invoices"
+    )
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
+    note = models.ForeignKey(
+        "charting.ClinicalNote",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.ISSUED
+    )
+    issued_on = models.DateField()
+    currency = models.CharField(max_length=3, default="CAD")
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_total = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    void_reason = models.CharField(max_length=200, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "number"], name="invoice_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="invoice_total_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["clinic", "patient", "issued_on"], name="invoice_patient_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invoice {self.number}"
+
+
+class InvoiceLine(TenantModel):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    description = models.CharField(max_length=200)
+    service_code = models.CharField(max_length=20, blank=True)
+    quantity = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("1"))
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    tax_name = models.CharField(max_length=20, blank=True)
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=5, default=Decimal("0"))
+    tax_amount = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="line_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Payment(TenantModel):
+    class Method(models.TextChoices):
+        CASH = "cash", "Cash"
+        CARD = "card", "Card (in person)"
+        ETRANSFER = "etransfer", "E-transfer"
+        CHEQUE = "cheque", "Cheque"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="payments"
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="payments"
+    )
+    method = models.CharField(max_length=12, choices=Method.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    received_at = models.DateTimeField()
+    reference = models.CharField(max_length=80, blank=True)
+    received_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="payment_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment {self.pk}"
+
+
+class LedgerEntry(TenantModel):
+    class Kind(models.TextChoices):
+        CHARGE = "charge", "Charge"
+        PAYMENT = "payment", "Payment"
+        VOID = "void", "Void"
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="+"
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, related_name="ledger_entries"
+    )
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, related_name="ledger_entries"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    posted_at = models.DateTimeField()
+    memo = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["posted_at", "id"]
+        indexes = [
+            models.Index(fields=["clinic", "patient"], name="ledger_patient_idx"),
+            models.Index(fields=["invoice"], name="ledger_invoice_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount}"

@@ -1,0 +1,58 @@
+"""Permission codes and the default roles a new clinic starts with.
+
+Roles are data: each clinic's Role rows hold their permission codes and an owner
+can change them. These defaults are only what `create_clinic` seeds.
+"""
+
+PATIENTS_VIEW = "patients.view"
+PATIENTS_EDIT = "patients.edit"
+SCHEDULE_VIEW = "schedule.view"
+SCHEDULE_EDIT = "schedule.edit"
+CHART_VIEW = "chart.view"
+CHART_EDIT = "chart.edit"
+CHART_SIGN = "chart.sign"
+BILLING_VIEW = "billing.view"
+BILLING_EDIT = "billing.edit"
+AUDIT_VIEW = "audit.view"
+CLINIC_MANAGE = "clinic.manage"
+
+ALL_PERMISSIONS = (
+    PATIENTS_VIEW,
+    PATIENTS_EDIT,
+    SCHEDULE_VIEW,
+    SCHEDULE_EDIT,
+    CHART_VIEW,
+    CHART_EDIT,
+    CHART_SIGN,
+    BILLING_VIEW,
+    BILLING_EDIT,
+    AUDIT_VIEW,
+    CLINIC_MANAGE,
+)
+
+OWNER = "owner"
+ADMIN = "admin"
+PROVIDER = "provider"
+FRONT_DESK = "front_desk"
+BILLING = "billing"
+
+ROLE_NAMES = {
+    OWNER: "Owner",
+    ADMIN: "Administrator",
+    PROVIDER: "Provider",
+    FRONT_DESK: "Front desk",
+    BILLING: "Billing",
+}
+
+_DESK = (PATIENTS_VIEW, PATIENTS_EDIT, SCHEDULE_VIEW, SCHEDULE_EDIT)
+_MONEY = (BILLING_VIEW, BILLING_EDIT)
+_ADMIN = (*_DESK, *_MONEY, AUDIT_VIEW, CLINIC_MANAGE)
+
+DEFAULT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    # The owner may read charts (often a clinician too) but signs only as a provider.
+    OWNER: (*_ADMIN, CHART_VIEW),
+    ADMIN: _ADMIN,
+    PROVIDER: (*_DESK, CHART_VIEW, CHART_EDIT, CHART_SIGN),
+    FRONT_DESK: (*_DESK, *_MONEY),
+    BILLING: (PATIENTS_VIEW, SCHEDULE_VIEW, *_MONEY),
+}

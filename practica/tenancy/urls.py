@@ -1,0 +1,6 @@
+from django.urls import path
+
+from practica.tenancy import views
+
+app_name = "tenancy"
+urlpatterns = [path("settings/", views.clinic_settings, name="settings")]

@@ -1,0 +1,38 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from practica.tenancy.access import clinic_view, get_actor
+from practica.tenancy.forms import ClinicSecurityForm
+from practica.tenancy.permissions import CLINIC_MANAGE
+from practica.tenancy.selectors import list_locations, list_members
+from practica.tenancy.services import update_clinic_security
+
+
+@require_http_methods(["GET", "POST"])
+@clinic_view(CLINIC_MANAGE)
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    clinic = actor.clinic
+    if request.method == "POST":
+        form = ClinicSecurityForm(request.POST)
+        if form.is_valid():
+            update_clinic_security(actor=actor, **form.cleaned_data)
+            messages.success(request, "Security settings saved.")
+            return redirect("tenancy:settings")
+        status = 422
+    else:
+        form = ClinicSecurityForm(
+            initial={
+                "is_mfa_required": clinic.is_mfa_required,
+                "idle_timeout_minutes": clinic.idle_timeout_minutes,
+            }
+        )
+        status = 200
+    context = {
+        "form": form,
+        "locations": list_locations(actor=actor),
+        "members": list_members(actor=actor),
+    }
+    return render(request, "tenancy/clinic_settings.html", context, status=status)
