@@ -183,3 +183,26 @@ class LedgerEntry(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+class InvoiceLineTax(TenantModel):
+    """One tax component of one line (BC and QC lines carry two), so receipts
+    can show GST and PST separately as charged, whatever the rates are later."""
+
+    line = models.ForeignKey(
+        InvoiceLine, on_delete=models.PROTECT, related_name="taxes"
+    )
+    name = models.CharField(max_length=10)
+    rate = models.DecimalField(max_digits=6, decimal_places=5)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="line_tax_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.rate}"

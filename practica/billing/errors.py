@@ -1,0 +1,32 @@
+"""Domain errors of billing. Messages are shown to staff as they are: they name
+the field at fault where there is one, and never carry patient details."""
+
+from __future__ import annotations
+
+
+class BillingError(Exception):
+    """A billing rule refused the request; nothing was changed."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if field is not None:
+            self.field = field
+
+
+class InvoiceNotAllowedError(BillingError):
+    """The appointment or note cannot be invoiced (cancelled, unsigned, ...)."""
+
+
+class InvalidPaymentError(BillingError):
+    """The payment's method, amount or date is not acceptable."""
+
+
+class OverpaymentError(InvalidPaymentError):
+    """The payment is larger than what is still owed on the invoice."""
+
+
+class InvoiceVoidError(BillingError):
+    """The invoice is void, or cannot be voided."""

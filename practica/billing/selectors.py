@@ -1,0 +1,230 @@
+"""Reads of invoices, payments and balances, always scoped to the actor's clinic.
+
+A balance is never stored: it is the sum of the ledger entries, computed here
+(annotated as a subquery in lists, so a page costs the same number of queries
+whatever its length).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from practica.audit.services import record_view
+from practica.billing.models import (
+    Invoice,
+    InvoiceLine,
+    LedgerEntry,
+    Payment,
+)
+from practica.charting.models import ClinicalNote
+from practica.core.money import ZERO
+from practica.patients.models import Patient
+from practica.scheduling.models import Appointment
+from practica.tenancy.access import scoped_get_or_404
+from practica.tenancy.actor import Actor
+
+# Filters offered on the invoice list; anything else is ignored.
+OPEN = "open"
+STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    OPEN: (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID),
+    **{status.value: (status.value,) for status in Invoice.Status},
+}
+
+_MONEY = DecimalField(max_digits=12, decimal_places=2)
+
+
+def _balance_subquery() -> Coalesce:
+    ledger_sum = (
+        LedgerEntry.objects.filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(
+        Subquery(ledger_sum, output_field=_MONEY), Value(ZERO), output_field=_MONEY
+    )
+
+
+def _with_balance(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return queryset.annotate(balance=_balance_subquery())
+
+
+@dataclass(frozen=True)
+class TaxSummary:
+    name: str
+    rate: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceDetail:
+    invoice: Invoice
+    lines: list[InvoiceLine]
+    taxes: list[TaxSummary]
+    payments: list[Payment]
+    balance: Decimal
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments), ZERO)
+
+    @property
+    def is_payable(self) -> bool:
+        return self.invoice.status != Invoice.Status.VOID and self.balance > ZERO
+
+    @property
+    def is_voidable(self) -> bool:
+        return self.invoice.status != Invoice.Status.VOID and not self.payments
+
+
+@dataclass(frozen=True)
+class ReceiptDetail:
+    payment: Payment
+    detail: InvoiceDetail
+
+
+def summarise_taxes(lines: Iterable[InvoiceLine]) -> list[TaxSummary]:
+    """Tax totals by name and rate over prefetched lines, in first-seen order."""
+    totals: dict[tuple[str, Decimal], Decimal] = {}
+    for line in lines:
+        for tax in line.taxes.all():
+            key = (tax.name, tax.rate)
+            totals[key] = totals.get(key, ZERO) + tax.amount
+    return [TaxSummary(name, rate, amount) for (name, rate), amount in totals.items()]
+
+
+def _load_detail(actor: Actor, invoice_id: uuid.UUID) -> InvoiceDetail:
+    invoice = scoped_get_or_404(
+        actor,
+        _with_balance(
+            Invoice.objects.select_related(
+                "clinic",
+                "patient",
+                "location",
+                "appointment__provider",
+                "appointment__appointment_type",
+            )
+        ),
+        pk=invoice_id,
+    )
+    lines = list(InvoiceLine.objects.filter(invoice=invoice).prefetch_related("taxes"))
+    payments = list(
+        Payment.objects.filter(invoice=invoice).select_related("received_by")
+    )
+    return InvoiceDetail(
+        invoice=invoice,
+        lines=lines,
+        taxes=summarise_taxes(lines),
+        payments=payments,
+        balance=invoice.balance,  # type: ignore[attr-defined]  # annotated by _with_balance
+    )
+
+
+def get_invoice_for(*, actor: Actor, invoice_id: uuid.UUID) -> InvoiceDetail:
+    """An invoice with its lines, taxes, payments and balance; a view is audited."""
+    detail = _load_detail(actor, invoice_id)
+    record_view(actor=actor, obj=detail.invoice, patient_id=detail.invoice.patient_id)
+    return detail
+
+
+def get_invoice_for_update(*, actor: Actor, invoice_id: uuid.UUID) -> Invoice:
+    """The invoice a POST acts on; the service's change entry is its audit."""
+    return scoped_get_or_404(
+        actor, Invoice.objects.select_related("patient", "location"), pk=invoice_id
+    )
+
+
+def get_payment_for(*, actor: Actor, payment_id: uuid.UUID) -> ReceiptDetail:
+    """A payment with its invoice (for a receipt); a view is audited."""
+    payment = scoped_get_or_404(
+        actor, Payment.objects.select_related("received_by"), pk=payment_id
+    )
+    detail = _load_detail(actor, payment.invoice_id)
+    record_view(actor=actor, obj=payment, patient_id=payment.patient_id)
+    return ReceiptDetail(payment=payment, detail=detail)
+
+
+def get_appointment_for(*, actor: Actor, appointment_id: uuid.UUID) -> Appointment:
+    return scoped_get_or_404(
+        actor,
+        Appointment.objects.select_related("appointment_type", "location", "patient"),
+        pk=appointment_id,
+    )
+
+
+def get_note_for(*, actor: Actor, note_id: uuid.UUID) -> ClinicalNote:
+    return scoped_get_or_404(
+        actor,
+        ClinicalNote.objects.select_related(
+            "patient",
+            "appointment__appointment_type",
+            "appointment__location",
+            "appointment__patient",
+        ),
+        pk=note_id,
+    )
+
+
+def list_invoices(
+    *, actor: Actor, status: str | None = None, query: str | None = None
+) -> QuerySet[Invoice]:
+    """The clinic's invoices, newest number first, each with its balance."""
+    invoices = Invoice.objects.filter(clinic=actor.clinic).select_related("patient")
+    if status in STATUS_FILTERS:
+        invoices = invoices.filter(status__in=STATUS_FILTERS[status])
+    text = (query or "").strip()
+    if text:
+        condition = Q(patient__last_name__icontains=text) | Q(
+            patient__first_name__icontains=text
+        )
+        number = text.removeprefix("#")
+        if number.isdigit() and len(number) < 10:
+            condition |= Q(number=int(number))
+        invoices = invoices.filter(condition)
+    return _with_balance(invoices).order_by("-number")
+
+
+def list_patient_invoices(*, actor: Actor, patient: Patient) -> QuerySet[Invoice]:
+    """One patient's invoices with balances, for the timeline."""
+    invoices = Invoice.objects.filter(clinic=actor.clinic, patient=patient)
+    return _with_balance(invoices.select_related("location")).order_by("-number")
+
+
+def list_patient_payments(*, actor: Actor, patient: Patient) -> QuerySet[Payment]:
+    """One patient's payments, newest first, for the timeline."""
+    return (
+        Payment.objects.filter(clinic=actor.clinic, patient=patient)
+        .select_related("invoice")
+        .order_by("-received_at")
+    )
+
+
+def invoice_balance(*, actor: Actor, invoice: Invoice) -> Decimal:
+    """What is still owed on one invoice: the sum of its ledger entries."""
+    total = LedgerEntry.objects.filter(clinic=actor.clinic, invoice=invoice).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total if total is not None else ZERO
+
+
+def patient_balance(*, actor: Actor, patient: Patient) -> Decimal:
+    """What the patient owes the clinic over all invoices (ledger sum)."""
+    total = LedgerEntry.objects.filter(clinic=actor.clinic, patient=patient).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total if total is not None else ZERO
