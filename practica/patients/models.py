@@ -8,6 +8,7 @@ covers one insertion, deletion, substitution or adjacent swap.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.db import models
@@ -62,6 +63,11 @@ class Patient(TenantModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: datetime.date) -> int:
+        """Age in whole years on `day`."""
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class PatientSearchKey(models.Model):

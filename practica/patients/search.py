@@ -39,3 +39,13 @@ def name_keys(*names: str) -> set[str]:
         for token in tokens(name):
             keys |= token_keys(token)
     return keys
+
+
+def name_key(name: str) -> str:
+    """Sort and prefix key of a name: lower-case, accent-free letters and digits.
+
+    Punctuation and spaces are dropped ("O'Brien" -> "obrien") so that every
+    database collation orders the keys the same way; a name with no Latin
+    letters or digits keeps its normalised text.
+    """
+    return "".join(tokens(name)) or normalise(name).strip()
