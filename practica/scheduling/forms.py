@@ -1,0 +1,190 @@
+"""Input contracts of the scheduling views.
+
+Dates and times are entered in the location's local time; the forms turn them
+into an aware `start_at` and refuse wall-clock times that do not exist (the
+hour skipped when clocks go forward).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from practica.patients.models import Patient
+from practica.scheduling.models import Appointment, AppointmentType, Provider
+from practica.tenancy.models import Location
+
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+class CalendarQueryForm(forms.Form):
+    """?date=YYYY-MM-DD&view=day|week&location=<id>; bad values fall back."""
+
+    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    view = forms.ChoiceField(required=False, choices=[("day", "Day"), ("week", "Week")])
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), required=False)
+
+    def __init__(self, *args: Any, locations: QuerySet[Location], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        location_field = self.fields["location"]
+        assert isinstance(location_field, forms.ModelChoiceField)
+        location_field.queryset = locations
+
+    def clean_date(self) -> dt.date | None:
+        value: dt.date | None = self.cleaned_data.get("date")
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError("Choose a date between 2000 and 2100.")
+        return value
+
+
+def local_start(
+    day: dt.date, start_time: dt.time, location: Location
+) -> dt.datetime | None:
+    """The aware start for a local date and time, or None if the wall-clock
+    time does not exist on that date."""
+    tz = location.tz
+    naive = dt.datetime.combine(day, start_time.replace(second=0, microsecond=0))
+    aware = naive.replace(tzinfo=tz)
+    if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        return None
+    return aware
+
+
+class _TimeFields(forms.Form):
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
+    )
+    start_time = forms.TimeField(
+        label="Start time",
+        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
+        input_formats=["%H:%M", "%H:%M:%S"],
+    )
+    allow_outside_hours = forms.BooleanField(
+        required=False,
+        label="Book outside working hours",
+        help_text="Only when the provider has agreed to see the patient then.",
+    )
+
+    def _location(self) -> Location | None:
+        raise NotImplementedError
+
+    def clean_date(self) -> dt.date:
+        value: dt.date = self.cleaned_data["date"]
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError("Choose a date between 2000 and 2100.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = cleaned.get("date")
+        start_time = cleaned.get("start_time")
+        location = self._location()
+        if day is not None and start_time is not None and location is not None:
+            start_at = local_start(day, start_time, location)
+            if start_at is None:
+                self.add_error(
+                    "start_time",
+                    "That time does not exist on this date (the clocks change).",
+                )
+            else:
+                cleaned["start_at"] = start_at
+        return cleaned
+
+
+class AppointmentForm(_TimeFields):
+    patient = forms.ModelChoiceField(
+        queryset=Patient.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose a patient.",
+            "invalid_choice": "Choose a patient from the search results.",
+        },
+    )
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none())
+    location = forms.ModelChoiceField(queryset=Location.objects.none())
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.none(), label="Appointment type"
+    )
+    front_desk_note = forms.CharField(
+        required=False, max_length=300, label="Front desk note"
+    )
+
+    field_order = [
+        "patient",
+        "provider",
+        "location",
+        "appointment_type",
+        "date",
+        "start_time",
+        "allow_outside_hours",
+        "front_desk_note",
+    ]
+
+    def __init__(
+        self,
+        *args: Any,
+        patients: QuerySet[Patient],
+        providers: QuerySet[Provider],
+        locations: QuerySet[Location],
+        appointment_types: QuerySet[AppointmentType],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("patient", patients),
+            ("provider", providers),
+            ("location", locations),
+            ("appointment_type", appointment_types),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+    def _location(self) -> Location | None:
+        location = self.cleaned_data.get("location")
+        return location if isinstance(location, Location) else None
+
+
+class MoveForm(_TimeFields):
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none())
+
+    field_order = ["provider", "date", "start_time", "allow_outside_hours"]
+
+    def __init__(
+        self,
+        *args: Any,
+        appointment: Appointment,
+        providers: QuerySet[Provider],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.appointment = appointment
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = providers
+
+    def _location(self) -> Location | None:
+        return self.appointment.location
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200,
+        label="Reason for cancelling",
+        error_messages={"required": "Give a reason for the cancellation."},
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (Appointment.Status.ARRIVED, "Arrived"),
+            (Appointment.Status.COMPLETED, "Completed"),
+            (Appointment.Status.NO_SHOW, "No-show"),
+            (Appointment.Status.BOOKED, "Booked"),
+        ]
+    )

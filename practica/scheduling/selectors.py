@@ -1,0 +1,343 @@
+"""Reads of scheduling: appointments, the day and week calendars, choices.
+
+The calendars run a fixed number of queries whatever the number of providers or
+appointments: providers with their hours at the location (two queries) and the
+appointments of the period with patient, type and provider joined (one query).
+Times are positioned by wall-clock time in the location's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from practica.audit.services import record_view
+from practica.patients.models import Patient
+from practica.patients.selectors import get_patient_for, list_patients
+from practica.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    Provider,
+    WorkingHours,
+)
+from practica.tenancy.access import scoped_get_or_404
+from practica.tenancy.models import Location
+
+if TYPE_CHECKING:
+    from practica.tenancy.actor import Actor
+
+SLOT_MINUTES = 15
+DEFAULT_DAY_START = dt.time(8, 0)
+DEFAULT_DAY_END = dt.time(18, 0)
+MINUTES_PER_DAY = 24 * 60
+
+
+# --- single objects and choices ----------------------------------------------
+
+
+def _appointments(actor: Actor) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(clinic=actor.clinic).select_related(
+        "patient", "provider", "location", "appointment_type"
+    )
+
+
+def get_appointment_for(*, actor: Actor, appointment_id: uuid.UUID) -> Appointment:
+    """One appointment of the actor's clinic, for display: the view is audited."""
+    appointment = scoped_get_or_404(actor, _appointments(actor), pk=appointment_id)
+    record_view(actor=actor, obj=appointment, patient_id=appointment.patient_id)
+    return appointment
+
+
+def get_appointment_for_change(
+    *, actor: Actor, appointment_id: uuid.UUID
+) -> Appointment:
+    """One appointment of the actor's clinic, to hand to a service (which audits)."""
+    return scoped_get_or_404(actor, _appointments(actor), pk=appointment_id)
+
+
+def list_bookable_patients(*, actor: Actor) -> QuerySet[Patient]:
+    return list_patients(actor=actor)
+
+
+def get_patient_for_booking(*, actor: Actor, patient_id: uuid.UUID) -> Patient:
+    """The patient being booked; their name is shown, so the view is audited."""
+    return get_patient_for(actor=actor, patient_id=patient_id)
+
+
+def list_providers(*, actor: Actor) -> QuerySet[Provider]:
+    return Provider.objects.filter(clinic=actor.clinic, is_active=True).order_by(
+        "display_name"
+    )
+
+
+def list_appointment_types(*, actor: Actor) -> QuerySet[AppointmentType]:
+    return AppointmentType.objects.filter(clinic=actor.clinic, is_active=True)
+
+
+def list_locations(*, actor: Actor) -> QuerySet[Location]:
+    return Location.objects.filter(clinic=actor.clinic).order_by("name")
+
+
+def list_patient_appointments(
+    *, actor: Actor, patient: Patient
+) -> QuerySet[Appointment]:
+    """The patient's appointments, newest first, for the patient's timeline."""
+    return _appointments(actor).filter(patient_id=patient.pk).order_by("-start_at")
+
+
+# --- calendars -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlacedAppointment:
+    appointment: Appointment
+    local_start: dt.datetime
+    local_end: dt.datetime
+    row: int
+    span: int
+
+    @property
+    def time_range(self) -> str:
+        return f"{self.local_start:%H:%M}\u2013{self.local_end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Slot:
+    row: int
+    starts_at: dt.datetime
+    is_working: bool
+
+    @property
+    def start_param(self) -> str:
+        """The local start as the booking form's ?start= value."""
+        return self.starts_at.strftime("%Y-%m-%dT%H:%M")
+
+    @property
+    def label(self) -> str:
+        return self.starts_at.strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class TimeRow:
+    row: int
+    label: str
+    is_hour: bool
+
+
+@dataclass(frozen=True)
+class DayColumn:
+    provider: Provider
+    hours: list[WorkingHours]
+    slots: list[Slot]
+    appointments: list[PlacedAppointment]
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    location: Location
+    day: dt.date
+    rows: list[TimeRow]
+    columns: list[DayColumn]
+    released: list[Appointment]
+
+    @property
+    def previous_day(self) -> dt.date:
+        return self.day - dt.timedelta(days=1)
+
+    @property
+    def next_day(self) -> dt.date:
+        return self.day + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ProviderDay:
+    provider: Provider
+    appointments: list[Appointment]
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    day: dt.date
+    groups: list[ProviderDay]
+
+
+@dataclass(frozen=True)
+class CalendarWeek:
+    location: Location
+    week_start: dt.date
+    days: list[WeekDay]
+
+    @property
+    def previous_week(self) -> dt.date:
+        return self.week_start - dt.timedelta(days=7)
+
+    @property
+    def next_week(self) -> dt.date:
+        return self.week_start + dt.timedelta(days=7)
+
+    @property
+    def week_end(self) -> dt.date:
+        return self.week_start + dt.timedelta(days=6)
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _local_midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=tz)
+
+
+def _period_appointments(
+    actor: Actor, location: Location, first: dt.date, days: int
+) -> list[Appointment]:
+    tz = location.tz
+    start = _local_midnight(first, tz).astimezone(dt.UTC)
+    end = _local_midnight(first + dt.timedelta(days=days), tz).astimezone(dt.UTC)
+    return list(
+        Appointment.objects.filter(
+            clinic=actor.clinic, location=location, start_at__lt=end, end_at__gt=start
+        )
+        .select_related("patient", "appointment_type", "provider")
+        .order_by("start_at", "provider__display_name")
+    )
+
+
+def _wall_minutes(moment: dt.datetime, day: dt.date) -> int:
+    """Minutes from the local midnight of `day`, by the wall clock."""
+    offset_days = (moment.date() - day).days
+    return offset_days * MINUTES_PER_DAY + moment.hour * 60 + moment.minute
+
+
+def calendar_day(*, actor: Actor, location: Location, day: dt.date) -> CalendarDay:
+    tz = location.tz
+    appointments = _period_appointments(actor, location, day, 1)
+    booked_provider_ids = {a.provider_id for a in appointments}
+    providers = list(
+        Provider.objects.filter(clinic=actor.clinic)
+        .filter(
+            Q(is_active=True, working_hours__location=location)
+            | Q(pk__in=booked_provider_ids)
+        )
+        .distinct()
+        .order_by("display_name")
+        .prefetch_related(
+            Prefetch(
+                "working_hours",
+                queryset=WorkingHours.objects.filter(
+                    location=location, weekday=day.weekday()
+                ).order_by("start_time"),
+                to_attr="hours_today",
+            )
+        )
+    )
+    active = [a for a in appointments if a.is_active]
+    released = [a for a in appointments if not a.is_active]
+
+    # The grid runs from the earliest start to the latest end of the day's
+    # hours, widened to show any appointment booked outside them.
+    starts: list[int] = []
+    ends: list[int] = []
+    for provider in providers:
+        for block in provider.hours_today:
+            starts.append(_minutes(block.start_time))
+            ends.append(_minutes(block.end_time))
+    for a in active:
+        starts.append(max(0, _wall_minutes(a.start_at.astimezone(tz), day)))
+        ends.append(min(MINUTES_PER_DAY, _wall_minutes(a.end_at.astimezone(tz), day)))
+    first = min(starts, default=_minutes(DEFAULT_DAY_START))
+    last = max(ends, default=_minutes(DEFAULT_DAY_END))
+    first -= first % SLOT_MINUTES
+    last += -last % SLOT_MINUTES
+    last = max(last, first + SLOT_MINUTES)
+    row_count = (last - first) // SLOT_MINUTES
+
+    rows: list[TimeRow] = []
+    row_starts: list[int] = []
+    for index in range(row_count):
+        minute = first + index * SLOT_MINUTES
+        row_starts.append(minute)
+        rows.append(
+            TimeRow(
+                row=index + 1,
+                label=f"{minute // 60:02d}:{minute % 60:02d}",
+                is_hour=minute % 60 == 0,
+            )
+        )
+
+    by_provider: dict[int, list[PlacedAppointment]] = {p.pk: [] for p in providers}
+    for a in active:
+        local_start = a.start_at.astimezone(tz)
+        local_end = a.end_at.astimezone(tz)
+        start_min = max(first, _wall_minutes(local_start, day))
+        end_min = min(last, _wall_minutes(local_end, day))
+        row = (start_min - first) // SLOT_MINUTES + 1
+        span = max(1, -(-(end_min - start_min) // SLOT_MINUTES))
+        by_provider.setdefault(a.provider_id, []).append(
+            PlacedAppointment(
+                appointment=a,
+                local_start=local_start,
+                local_end=local_end,
+                row=row,
+                span=span,
+            )
+        )
+
+    midnight = dt.datetime.combine(day, dt.time(0, 0))
+    columns: list[DayColumn] = []
+    for provider in providers:
+        hours: list[WorkingHours] = provider.hours_today
+        spans = [(_minutes(h.start_time), _minutes(h.end_time)) for h in hours]
+        slots = [
+            Slot(
+                row=index + 1,
+                starts_at=(midnight + dt.timedelta(minutes=minute)).replace(tzinfo=tz),
+                is_working=any(
+                    s <= minute and minute + SLOT_MINUTES <= e for s, e in spans
+                ),
+            )
+            for index, minute in enumerate(row_starts)
+        ]
+        columns.append(
+            DayColumn(
+                provider=provider,
+                hours=hours,
+                slots=slots,
+                appointments=by_provider[provider.pk],
+            )
+        )
+    return CalendarDay(
+        location=location, day=day, rows=rows, columns=columns, released=released
+    )
+
+
+def calendar_week(
+    *, actor: Actor, location: Location, week_start: dt.date
+) -> CalendarWeek:
+    """Seven days from the Monday of `week_start`; appointments per provider."""
+    monday = week_start - dt.timedelta(days=week_start.weekday())
+    tz = location.tz
+    appointments = _period_appointments(actor, location, monday, 7)
+    days: list[WeekDay] = []
+    per_day: dict[dt.date, dict[int, ProviderDay]] = {
+        monday + dt.timedelta(days=i): {} for i in range(7)
+    }
+    for a in appointments:
+        local_day = a.start_at.astimezone(tz).date()
+        groups = per_day.get(local_day)
+        if groups is None:
+            continue
+        group = groups.get(a.provider_id)
+        if group is None:
+            group = groups[a.provider_id] = ProviderDay(
+                provider=a.provider, appointments=[]
+            )
+        group.appointments.append(a)
+    for day, groups in per_day.items():
+        ordered = sorted(groups.values(), key=lambda g: g.provider.display_name)
+        days.append(WeekDay(day=day, groups=ordered))
+    return CalendarWeek(location=location, week_start=monday, days=days)
