@@ -5,10 +5,14 @@ note from any path. Corrections are signed addenda shown below the note."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models
 
-from practica.tenancy.models import TenantModel
+from practica.tenancy.models import TenantModel, TenantQuerySet
+
+SIGNED_NOTE_DELETE_MESSAGE = "Signed notes are permanent and cannot be deleted."
+ADDENDUM_DELETE_MESSAGE = "Addenda are permanent and cannot be deleted."
 
 
 class NoteTemplate(TenantModel):
@@ -33,6 +37,15 @@ class NoteTemplate(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+
+class ClinicalNoteQuerySet(TenantQuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        # The PostgreSQL trigger refuses this too; SQLite's trigger leaves DELETE
+        # open for the test runner's flush, so the ORM path is closed here.
+        if self.filter(status=ClinicalNote.Status.SIGNED).exists():
+            raise IntegrityError(SIGNED_NOTE_DELETE_MESSAGE)
+        return super().delete()
 
 
 class ClinicalNote(TenantModel):
@@ -70,6 +83,8 @@ class ClinicalNote(TenantModel):
         related_name="+",
     )
 
+    objects = ClinicalNoteQuerySet.as_manager()  # type: ignore[misc]  # narrows the tenant manager
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -85,6 +100,17 @@ class ClinicalNote(TenantModel):
     def is_signed(self) -> bool:
         return self.status == self.Status.SIGNED
 
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        # Checked against the stored row, not this instance's possibly stale status.
+        if ClinicalNote.objects.filter(pk=self.pk, status=self.Status.SIGNED).exists():
+            raise IntegrityError(SIGNED_NOTE_DELETE_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+
+class NoteAddendumQuerySet(TenantQuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise IntegrityError(ADDENDUM_DELETE_MESSAGE)
+
 
 class NoteAddendum(TenantModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -97,8 +123,13 @@ class NoteAddendum(TenantModel):
     text = models.TextField()
     signed_at = models.DateTimeField()
 
+    objects = NoteAddendumQuerySet.as_manager()  # type: ignore[misc]  # narrows the tenant manager
+
     class Meta:
         ordering = ["signed_at"]
 
     def __str__(self) -> str:
         return f"Addendum {self.pk}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise IntegrityError(ADDENDUM_DELETE_MESSAGE)

@@ -1,0 +1,246 @@
+"""Writes for clinical notes: templates, drafts, signing and addenda.
+
+A signed note never changes. These services refuse it; migration 0002's
+triggers refuse it in the database as well, whatever path a write takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from practica.audit.services import record_change
+from practica.charting.errors import (
+    AppointmentNotChartableError,
+    ChartPermissionError,
+    InvalidAddendumError,
+    InvalidNoteContentError,
+    MissingRequiredFieldsError,
+    NoteLockedError,
+    NoTemplateError,
+    NoteNotSignedError,
+)
+from practica.charting.forms import ADDENDUM_MAX, NoteContentForm
+from practica.charting.models import ClinicalNote, NoteAddendum, NoteTemplate
+from practica.charting.note_fields import ContentValue, missing_required
+from practica.charting.shipped_templates import (
+    SHIPPED_KEY_BY_MODALITY,
+    SHIPPED_TEMPLATES,
+)
+from practica.scheduling.models import Appointment
+from practica.tenancy.permissions import CHART_EDIT, CHART_SIGN
+
+if TYPE_CHECKING:
+    from practica.tenancy.actor import Actor
+    from practica.tenancy.models import Clinic
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise ChartPermissionError(f"Missing permission {permission}.")
+
+
+def ensure_shipped_templates(*, clinic: Clinic) -> list[NoteTemplate]:
+    """Install version 1 of each shipped template the clinic lacks (idempotent).
+
+    Returns the version-1 rows of every shipped key, in catalogue order.
+    """
+    installed = []
+    with transaction.atomic():
+        for shipped in SHIPPED_TEMPLATES:
+            template, _ = NoteTemplate.objects.get_or_create(
+                clinic=clinic,
+                key=shipped.key,
+                version=1,
+                defaults={
+                    "name": shipped.name,
+                    "modality": shipped.modality,
+                    "fields": list(shipped.fields),
+                },
+            )
+            installed.append(template)
+    return installed
+
+
+def _default_template(*, clinic: Clinic, modality: str) -> NoteTemplate:
+    active = NoteTemplate.objects.filter(
+        clinic=clinic, modality=modality, is_active=True
+    )
+    shipped_key = SHIPPED_KEY_BY_MODALITY.get(modality)
+    template = (
+        active.filter(key=shipped_key).order_by("-version").first()
+        if shipped_key
+        else None
+    )
+    if template is None:
+        template = active.order_by("name", "-version").first()
+    if template is None and shipped_key:
+        ensure_shipped_templates(clinic=clinic)
+        template = active.filter(key=shipped_key).order_by("-version").first()
+    if template is None:
+        raise NoTemplateError("No active note template fits this appointment type.")
+    return template
+
+
+def start_note(
+    *,
+    actor: Actor,
+    appointment: Appointment,
+    template: NoteTemplate | None = None,
+) -> ClinicalNote:
+    """Open the appointment's note, creating a draft if it has none yet.
+
+    The template defaults to the clinic's shipped template for the modality of
+    the appointment type. The note's provider is the appointment's provider.
+    """
+    _require(actor, CHART_EDIT)
+    if appointment.clinic_id != actor.clinic.pk:
+        raise AppointmentNotChartableError("The appointment is not in this clinic.")
+    existing = ClinicalNote.objects.filter(
+        clinic=actor.clinic, appointment=appointment
+    ).first()
+    if existing is not None:
+        return existing
+    if appointment.status in Appointment.RELEASING:
+        raise AppointmentNotChartableError(
+            "A cancelled or no-show appointment cannot have a treatment note."
+        )
+    if template is None:
+        template = _default_template(
+            clinic=actor.clinic, modality=appointment.appointment_type.modality
+        )
+    elif template.clinic_id != actor.clinic.pk or not template.is_active:
+        raise NoTemplateError("Choose an active template of this clinic.")
+    try:
+        with transaction.atomic():
+            note = ClinicalNote.objects.create(
+                clinic=actor.clinic,
+                patient_id=appointment.patient_id,
+                appointment=appointment,
+                provider_id=appointment.provider_id,
+                template=template,
+                content={},
+            )
+            record_change(
+                actor=actor, action="create", obj=note, patient_id=note.patient_id
+            )
+    except IntegrityError:
+        # Another request started the same appointment's note first.
+        return ClinicalNote.objects.get(clinic=actor.clinic, appointment=appointment)
+    return note
+
+
+def _validated_content(
+    *, note: ClinicalNote, content: Mapping[str, object]
+) -> dict[str, ContentValue]:
+    form = NoteContentForm(fields=note.template.fields, data=content)
+    known = set(form.fields)
+    unknown = sorted(set(content) - known)
+    errors: dict[str, list[str]] = {}
+    if unknown:
+        errors["__all__"] = [f"Unknown fields for this template: {', '.join(unknown)}."]
+    if not form.is_valid():
+        for name, field_errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else name
+            errors[name] = [f"{label}: {error}" for error in field_errors]
+    if errors:
+        raise InvalidNoteContentError(errors)
+    return {name: value for name, value in form.content().items() if name in content}
+
+
+def _lock_draft(*, actor: Actor, note: ClinicalNote) -> ClinicalNote:
+    """Re-read the note under a row lock; refuse if it is signed."""
+    if note.clinic_id != actor.clinic.pk:
+        raise ChartPermissionError("The note is not in this clinic.")
+    locked = (
+        ClinicalNote.objects.select_for_update()
+        .select_related("template")
+        .get(pk=note.pk, clinic=actor.clinic)
+    )
+    if locked.is_signed:
+        raise NoteLockedError()
+    return locked
+
+
+def save_draft(
+    *, actor: Actor, note: ClinicalNote, content: Mapping[str, object]
+) -> ClinicalNote:
+    """Store the given field values on a draft note (fields not given keep
+    their value)."""
+    _require(actor, CHART_EDIT)
+    with transaction.atomic():
+        locked = _lock_draft(actor=actor, note=note)
+        values = _validated_content(note=locked, content=content)
+        locked.content = {**locked.content, **values}
+        locked.save(update_fields=["content", "updated_at"])
+        record_change(
+            actor=actor, action="update", obj=locked, patient_id=locked.patient_id
+        )
+    note.content = locked.content
+    note.updated_at = locked.updated_at
+    return locked
+
+
+def sign_note(
+    *,
+    actor: Actor,
+    note: ClinicalNote,
+    content: Mapping[str, object] | None = None,
+) -> ClinicalNote:
+    """Sign and lock a draft. `content`, when given, is saved first in the same
+    transaction (the form on screen may hold changes autosave has not sent)."""
+    _require(actor, CHART_SIGN)
+    if actor.user is None:
+        raise ChartPermissionError("A note is signed by a person.")
+    with transaction.atomic():
+        locked = _lock_draft(actor=actor, note=note)
+        if content is not None:
+            values = _validated_content(note=locked, content=content)
+            locked.content = {**locked.content, **values}
+        missing = missing_required(locked.template.fields, locked.content)
+        if missing:
+            raise MissingRequiredFieldsError(missing)
+        locked.status = ClinicalNote.Status.SIGNED
+        locked.signed_at = timezone.now()
+        locked.signed_by = actor.user
+        locked.save(
+            update_fields=["content", "status", "signed_at", "signed_by", "updated_at"]
+        )
+        record_change(
+            actor=actor, action="sign", obj=locked, patient_id=locked.patient_id
+        )
+    return locked
+
+
+def add_addendum(*, actor: Actor, note: ClinicalNote, text: str) -> NoteAddendum:
+    """Add a signed correction or addition below a signed note."""
+    _require(actor, CHART_EDIT)
+    if actor.user is None:
+        raise ChartPermissionError("An addendum is written by a person.")
+    if note.clinic_id != actor.clinic.pk:
+        raise ChartPermissionError("The note is not in this clinic.")
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidAddendumError("Write the addendum text.")
+    if len(cleaned) > ADDENDUM_MAX:
+        raise InvalidAddendumError(
+            f"Keep the addendum under {ADDENDUM_MAX:,} characters."
+        )
+    with transaction.atomic():
+        current = ClinicalNote.objects.get(pk=note.pk, clinic=actor.clinic)
+        if not current.is_signed:
+            raise NoteNotSignedError()
+        addendum = NoteAddendum.objects.create(
+            clinic=actor.clinic,
+            note=current,
+            author=actor.user,
+            text=cleaned,
+            signed_at=timezone.now(),
+        )
+        record_change(
+            actor=actor, action="addendum", obj=addendum, patient_id=note.patient_id
+        )
+    return addendum
