@@ -1,0 +1,129 @@
+"""Factories for providers, hours, appointment types and appointments.
+
+`URL_KWARG_BUILDERS` feeds the project-wide URL tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+from decimal import Decimal
+
+import factory
+
+from practica.patients.tests.factories import PatientFactory
+from practica.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    Modality,
+    Provider,
+    WorkingHours,
+)
+from practica.tenancy.models import Clinic, Location
+from practica.tenancy.permissions import PROVIDER
+from practica.tenancy.tests.factories import make_member
+
+TORONTO = zoneinfo.ZoneInfo("America/Toronto")
+# A Monday well in the future, so "today" never interferes.
+MONDAY = dt.date(2031, 3, 3)
+
+
+def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """An aware Toronto wall-clock time (the factories' locations use Toronto)."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TORONTO)
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    membership = factory.LazyAttribute(lambda o: make_member(o.clinic, [PROVIDER]))
+    display_name = factory.Sequence(lambda n: f"Dr Provider{n}")
+    modality = Modality.PHYSIOTHERAPY
+    colour = "#1f6f8b"
+
+
+class WorkingHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkingHours
+
+    clinic = factory.SelfAttribute("provider.clinic")
+    weekday = 0
+    start_time = dt.time(9, 0)
+    end_time = dt.time(17, 0)
+
+
+class AppointmentTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AppointmentType
+
+    name = factory.Sequence(lambda n: f"Assessment {n}")
+    modality = Modality.PHYSIOTHERAPY
+    duration_minutes = 45
+    price = Decimal("95.00")
+    service_code = "PT-A"
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    clinic = factory.SelfAttribute("provider.clinic")
+    location = factory.LazyAttribute(
+        lambda o: Location.objects.filter(clinic=o.clinic).order_by("pk").first()
+    )
+    patient = factory.LazyAttribute(lambda o: PatientFactory(clinic=o.clinic))
+    appointment_type = factory.LazyAttribute(
+        lambda o: AppointmentTypeFactory(clinic=o.clinic)
+    )
+    start_at = factory.LazyFunction(lambda: local(MONDAY, 10))
+    end_at = factory.LazyAttribute(
+        lambda o: o.start_at + dt.timedelta(minutes=o.appointment_type.duration_minutes)
+    )
+    status = Appointment.Status.BOOKED
+
+
+def main_location(clinic: Clinic) -> Location:
+    location = Location.objects.filter(clinic=clinic).order_by("pk").first()
+    assert location is not None
+    return location
+
+
+def make_provider(
+    clinic: Clinic,
+    *,
+    location: Location | None = None,
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4),
+    start: dt.time = dt.time(9, 0),
+    end: dt.time = dt.time(17, 0),
+    **fields: object,
+) -> Provider:
+    """A provider working `start`-`end` on `weekdays` at `location`."""
+    provider: Provider = ProviderFactory(clinic=clinic, **fields)
+    place = location or main_location(clinic)
+    for weekday in weekdays:
+        WorkingHoursFactory(
+            provider=provider,
+            location=place,
+            weekday=weekday,
+            start_time=start,
+            end_time=end,
+        )
+    return provider
+
+
+def make_appointment(clinic: Clinic, **fields: object) -> Appointment:
+    if "provider" not in fields:
+        fields["provider"] = make_provider(clinic)
+    appointment: Appointment = AppointmentFactory(**fields)
+    return appointment
+
+
+def _appointment_id(clinic: Clinic) -> object:
+    return make_appointment(clinic).pk
+
+
+URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
+    "appointment_id": _appointment_id,
+}
