@@ -96,7 +96,7 @@ class ClinicalNoteFactory(factory.django.DjangoModelFactory):
     template = factory.LazyAttribute(lambda o: NoteTemplateFactory(clinic=o.clinic))
     content = factory.LazyFunction(lambda: {"s": "Synthetic note text"})
     status = ClinicalNote.Status.SIGNED
-    signed_at = factory.LazyAttribute(lambda o: o.appointment.end_at)
+    signed_at = factory.LazyFunction(lambda: BASE_START + dt.timedelta(days=1))
 
 
 def system_actor_for(clinic: Clinic) -> Actor:
@@ -125,7 +125,10 @@ def make_invoice(
 
 
 def make_payment(
-    clinic: Clinic, *, amount: Decimal = Decimal("40.00"), invoice: Invoice | None = None
+    clinic: Clinic,
+    *,
+    amount: Decimal = Decimal("40.00"),
+    invoice: Invoice | None = None,
 ) -> Payment:
     target = invoice if invoice is not None else make_invoice(clinic)
     return record_payment(

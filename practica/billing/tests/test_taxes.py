@@ -40,7 +40,9 @@ def test_taxable_line_gets_the_region_taxes(
 
 @pytest.mark.parametrize("region", ["CA-ON", "CA-NS", "CA-BC", "CA-AB", "CA-QC", "US"])
 def test_exempt_health_service_has_no_tax(region: str) -> None:
-    taxes = taxes_for_line(tax_region=region, amount=Decimal("100.00"), is_taxable=False)
+    taxes = taxes_for_line(
+        tax_region=region, amount=Decimal("100.00"), is_taxable=False
+    )
     assert taxes == ()
     assert total_tax(taxes) == Decimal("0.00")
     assert tax_label(taxes) == ""
