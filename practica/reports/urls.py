@@ -1,4 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from practica.reports import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path(
+        "patients/<uuid:patient_id>/timeline/",
+        views.timeline,
+        name="patient-timeline",
+    ),
+]

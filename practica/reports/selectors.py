@@ -1,0 +1,110 @@
+"""Read-only views across apps. `reports` may read every app's models (STYLE.md)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from practica.audit.services import record_view
+from practica.billing.models import Invoice, Payment
+from practica.charting.models import ClinicalNote
+from practica.patients.models import Patient
+from practica.scheduling.models import Appointment
+from practica.tenancy.access import scoped_get_or_404
+from practica.tenancy.permissions import BILLING_VIEW, CHART_VIEW, SCHEDULE_VIEW
+
+if TYPE_CHECKING:
+    from practica.tenancy.actor import Actor
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    kind: str  # appointment | note | invoice | payment
+    title: str
+    detail: str
+    status: str
+    url: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    patient: Patient
+    items: list[TimelineItem]
+
+
+def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
+    """The patient's journey, oldest first, limited to what the actor's role may see.
+
+    Four queries whatever the length of the history (one per kind of record).
+    """
+    patient = scoped_get_or_404(actor, Patient.objects.all(), pk=patient_id)
+    items: list[TimelineItem] = []
+    if actor.can(SCHEDULE_VIEW):
+        appointments = (
+            Appointment.objects.for_clinic(actor.clinic)
+            .filter(patient=patient)
+            .select_related("provider", "appointment_type", "location")
+        )
+        items += [
+            TimelineItem(
+                at=a.start_at,
+                kind="appointment",
+                title=a.appointment_type.name,
+                detail=f"{a.provider.display_name} · {a.location.name}",
+                status=a.get_status_display(),
+                url=f"/schedule/appointments/{a.pk}/",
+            )
+            for a in appointments
+        ]
+    if actor.can(CHART_VIEW):
+        notes = (
+            ClinicalNote.objects.for_clinic(actor.clinic)
+            .filter(patient=patient)
+            .select_related("template", "provider")
+        )
+        items += [
+            TimelineItem(
+                at=n.signed_at or n.created_at,
+                kind="note",
+                title=n.template.name,
+                detail=n.provider.display_name,
+                status=n.get_status_display(),
+                url=f"/charting/notes/{n.pk}/",
+            )
+            for n in notes
+        ]
+    if actor.can(BILLING_VIEW):
+        invoices = Invoice.objects.for_clinic(actor.clinic).filter(patient=patient)
+        items += [
+            TimelineItem(
+                at=i.created_at,
+                kind="invoice",
+                title=f"Invoice #{i.number}",
+                detail=i.issued_on.isoformat(),
+                status=i.get_status_display(),
+                url=f"/billing/invoices/{i.pk}/",
+                amount=i.total,
+            )
+            for i in invoices
+        ]
+        payments = Payment.objects.for_clinic(actor.clinic).filter(patient=patient)
+        items += [
+            TimelineItem(
+                at=p.received_at,
+                kind="payment",
+                title=f"Payment ({p.get_method_display()})",
+                detail=p.reference,
+                status="Received",
+                url=f"/billing/invoices/{p.invoice_id}/",
+                amount=p.amount,
+            )
+            for p in payments
+        ]
+    items.sort(key=lambda item: item.at)
+    record_view(actor=actor, obj=patient, patient_id=patient.pk, detail="timeline")
+    return Timeline(patient=patient, items=items)
