@@ -124,7 +124,7 @@ def test_enrolled_user_must_enter_a_code_at_login(
 def test_idle_session_is_logged_off(
     clinic: Clinic, member_factory: Callable[..., Membership]
 ) -> None:
-    # given a clinic with a 15-minute idle limit and a session last active 16 minutes ago
+    # given a 15-minute idle limit and a session last active 16 minutes ago
     member = member_factory(clinic, ["owner"])
     client = Client()
     client.force_login(member.user)
