@@ -214,9 +214,12 @@ def generate_clinic(spec: ClinicSpec) -> GeneratedClinic:
     with transaction.atomic():
         clinic = create_clinic(name=spec.name, slug=spec.slug, currency="CAD")
         locations = _create_locations(clinic)
-        users = _create_staff(clinic, spec)
+        # Hashed once: PBKDF2 is deliberately slow (seconds on a busy machine)
+        # and every demo log-in shares the one demo password anyway.
+        hashed = make_password(spec.password)
+        users = _create_staff(clinic, spec, hashed)
         provider_seeds = _provider_seeds(spec.providers, rng)
-        providers = _create_providers(clinic, spec, provider_seeds)
+        providers = _create_providers(clinic, spec, provider_seeds, hashed)
         shifts = [
             SHIFT_PATTERNS[i % len(SHIFT_PATTERNS)] for i in range(len(providers))
         ]
@@ -312,19 +315,17 @@ def _create_locations(clinic: Clinic) -> list[Location]:
     ]
 
 
-def _new_users(seeds: Sequence[tuple[str, str]], password: str) -> list[User]:
-    """Users (email, full name) sharing one password, hashed once: PBKDF2 is
-    deliberately slow and every demo log-in has the same password anyway."""
-    hashed = make_password(password)
+def _new_users(seeds: Sequence[tuple[str, str]], hashed: str) -> list[User]:
+    """Users (email, full name) sharing one hashed password."""
     return User.objects.bulk_create(
         User(email=email, full_name=name, password=hashed) for email, name in seeds
     )
 
 
-def _create_staff(clinic: Clinic, spec: ClinicSpec) -> dict[str, User]:
+def _create_staff(clinic: Clinic, spec: ClinicSpec, hashed: str) -> dict[str, User]:
     """The staff who are not providers, by role key."""
     seeds = [(f"{s.local_part}@{spec.email_domain}", s.full_name) for s in STAFF]
-    users = _new_users(seeds, spec.password)
+    users = _new_users(seeds, hashed)
     for seed, user in zip(STAFF, users, strict=True):
         add_member(clinic=clinic, user=user, role_keys=[seed.role], title=seed.title)
     return {seed.role: user for seed, user in zip(STAFF, users, strict=True)}
@@ -343,7 +344,7 @@ def _provider_seeds(count: int, rng: random.Random) -> list[_ProviderSeed]:
 
 
 def _create_providers(
-    clinic: Clinic, spec: ClinicSpec, seeds: Sequence[_ProviderSeed]
+    clinic: Clinic, spec: ClinicSpec, seeds: Sequence[_ProviderSeed], hashed: str
 ) -> list[Provider]:
     emails: list[str] = []
     for seed in seeds:
@@ -353,7 +354,7 @@ def _create_providers(
         emails.append(email)
     users = _new_users(
         [(e, f"{s.first} {s.last}") for e, s in zip(emails, seeds, strict=True)],
-        spec.password,
+        hashed,
     )
     providers = []
     for seed, user in zip(seeds, users, strict=True):

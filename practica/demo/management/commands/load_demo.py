@@ -5,6 +5,7 @@ Idempotent: when the clinic exists, the command only prints the log-ins.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -41,6 +42,18 @@ class Command(BaseCommand):
             default=DEMO_SPEC.patients,
             help="Number of patients (default %(default)s).",
         )
+        parser.add_argument(
+            "--days-back",
+            type=int,
+            default=DEMO_SPEC.days_back,
+            help="Days of past appointments (default %(default)s).",
+        )
+        parser.add_argument(
+            "--days-ahead",
+            type=int,
+            default=DEMO_SPEC.days_ahead,
+            help="Days of booked appointments ahead (default %(default)s).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         existing = Clinic.objects.filter(slug=DEMO_SPEC.slug).first()
@@ -49,7 +62,12 @@ class Command(BaseCommand):
             self._print_logins(clinic_logins(existing))
             return
         started = time.perf_counter()
-        spec = ClinicSpec(**{**vars(DEMO_SPEC), "patients": options["patients"]})
+        spec = dataclasses.replace(
+            DEMO_SPEC,
+            patients=options["patients"],
+            days_back=options["days_back"],
+            days_ahead=options["days_ahead"],
+        )
         result = generate_clinic(spec)
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{n} {name}" for name, n in result.counts.items())
