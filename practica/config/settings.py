@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "practica.charting",
     "practica.billing",
     "practica.reports",
+    "practica.demo",
 ]
 
 MIDDLEWARE = [
