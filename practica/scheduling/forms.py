@@ -8,6 +8,7 @@ hour skipped when clocks go forward).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -54,6 +55,20 @@ def local_start(
     return aware
 
 
+class PatientChoiceField(forms.ModelChoiceField):
+    """A patient by UUID; a malformed id reads like any unknown patient."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values:
+            try:
+                uuid.UUID(str(value))
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                ) from None
+        return super().to_python(value)
+
+
 class _TimeFields(forms.Form):
     date = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
@@ -96,7 +111,7 @@ class _TimeFields(forms.Form):
 
 
 class AppointmentForm(_TimeFields):
-    patient = forms.ModelChoiceField(
+    patient = PatientChoiceField(
         queryset=Patient.objects.none(),
         widget=forms.HiddenInput,
         error_messages={

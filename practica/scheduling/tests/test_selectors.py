@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.http import Http404
+
+from practica.audit.models import AuditEntry
+from practica.patients.tests.factories import PatientFactory
+from practica.scheduling.models import Appointment
+from practica.scheduling.selectors import (
+    calendar_day,
+    calendar_week,
+    get_appointment_for,
+    list_patient_appointments,
+)
+from practica.scheduling.tests.factories import (
+    MONDAY,
+    local,
+    main_location,
+    make_appointment,
+    make_provider,
+)
+from practica.tenancy.actor import Actor
+from practica.tenancy.models import Clinic, Location
+from practica.tenancy.permissions import FRONT_DESK
+from practica.tenancy.tests.factories import LocationFactory, actor_for, make_member
+
+
+@pytest.fixture
+def desk(clinic: Clinic) -> Actor:
+    return actor_for(make_member(clinic, [FRONT_DESK]))
+
+
+def test_get_appointment_for_records_one_view(desk: Actor, clinic: Clinic) -> None:
+    # given
+    appointment = make_appointment(clinic)
+
+    # when
+    found = get_appointment_for(actor=desk, appointment_id=appointment.pk)
+
+    # then
+    assert found == appointment
+    entries = AuditEntry.objects.filter(action="view")
+    assert [(e.object_id, e.patient_id) for e in entries] == [
+        (str(appointment.pk), appointment.patient_id)
+    ]
+
+
+def test_get_appointment_for_other_clinic_is_404_and_denied(
+    desk: Actor, other_clinic: Clinic
+) -> None:
+    # given
+    foreign = make_appointment(other_clinic)
+
+    # when
+    with pytest.raises(Http404):
+        get_appointment_for(actor=desk, appointment_id=foreign.pk)
+
+    # then
+    denied = AuditEntry.objects.get(outcome=AuditEntry.Outcome.DENIED)
+    assert denied.object_id == str(foreign.pk)
+
+
+def test_calendar_day_positions_appointments_by_local_time(
+    desk: Actor, clinic: Clinic
+) -> None:
+    # given: hours 09:00-17:00, one appointment 10:00-10:45 Toronto time
+    provider = make_provider(clinic, display_name="Dr Lee")
+    appointment = make_appointment(clinic, provider=provider)
+
+    # when
+    day = calendar_day(actor=desk, location=main_location(clinic), day=MONDAY)
+
+    # then
+    assert [c.provider for c in day.columns] == [provider]
+    assert day.rows[0].label == "09:00"
+    assert len(day.rows) == 32
+    placed = day.columns[0].appointments
+    assert [(p.appointment, p.row, p.span, p.time_range) for p in placed] == [
+        (appointment, 5, 3, "10:00\u201310:45")
+    ]
+    slots = day.columns[0].slots
+    assert all(s.is_working for s in slots)
+    assert slots[4].start_param == "2031-03-03T10:00"
+
+
+def test_calendar_day_widens_for_outside_hours_and_marks_unavailable(
+    desk: Actor, clinic: Clinic
+) -> None:
+    # given: one provider 09-12, another 13-17, and a booking at 07:30
+    early = make_provider(clinic, display_name="A early", end=dt.time(12))
+    make_provider(clinic, display_name="B late", start=dt.time(13))
+    make_appointment(clinic, provider=early, start_at=local(MONDAY, 7, 30))
+
+    # when
+    day = calendar_day(actor=desk, location=main_location(clinic), day=MONDAY)
+
+    # then: 07:30 to 17:00
+    assert (day.rows[0].label, day.rows[-1].label) == ("07:30", "16:45")
+    early_column, late_column = day.columns
+    assert early_column.appointments[0].row == 1
+    early_working = [s.label for s in early_column.slots if s.is_working]
+    late_working = [s.label for s in late_column.slots if s.is_working]
+    assert (early_working[0], early_working[-1]) == ("09:00", "11:45")
+    assert (late_working[0], late_working[-1]) == ("13:00", "16:45")
+
+
+def test_calendar_day_keeps_released_apart(desk: Actor, clinic: Clinic) -> None:
+    # given
+    provider = make_provider(clinic)
+    cancelled = make_appointment(
+        clinic, provider=provider, status=Appointment.Status.CANCELLED
+    )
+
+    # when
+    day = calendar_day(actor=desk, location=main_location(clinic), day=MONDAY)
+
+    # then
+    assert day.columns[0].appointments == []
+    assert day.released == [cancelled]
+
+
+def test_calendar_day_shows_no_other_clinic_or_location(
+    desk: Actor, clinic: Clinic, other_clinic: Clinic
+) -> None:
+    # given
+    make_appointment(other_clinic)
+    elsewhere: Location = LocationFactory(clinic=clinic, name="North")
+    make_appointment(
+        clinic, provider=make_provider(clinic, location=elsewhere), location=elsewhere
+    )
+
+    # when
+    day = calendar_day(actor=desk, location=main_location(clinic), day=MONDAY)
+
+    # then
+    assert day.columns == []
+    assert day.released == []
+
+
+def _fill(clinic: Clinic, providers: int, per_provider: int) -> None:
+    for _ in range(providers):
+        provider = make_provider(clinic)
+        for i in range(per_provider):
+            make_appointment(
+                clinic,
+                provider=provider,
+                patient=PatientFactory(clinic=clinic),
+                start_at=local(MONDAY, 9) + dt.timedelta(minutes=45 * i),
+            )
+
+
+@pytest.mark.parametrize(("providers", "per_provider"), [(1, 2), (4, 5)])
+def test_calendar_day_query_count_is_constant(
+    desk: Actor,
+    clinic: Clinic,
+    django_assert_num_queries: Callable[..., Any],
+    providers: int,
+    per_provider: int,
+) -> None:
+    # given: 2 appointments, or 20 across 4 providers
+    _fill(clinic, providers, per_provider)
+    location = main_location(clinic)
+
+    # when / then: appointments, providers, their hours
+    with django_assert_num_queries(3):
+        day = calendar_day(actor=desk, location=location, day=MONDAY)
+        names = [
+            (p.appointment.patient.full_name, p.appointment.appointment_type.name)
+            for c in day.columns
+            for p in c.appointments
+        ]
+    assert len(names) == providers * per_provider
+
+
+@pytest.mark.parametrize(("providers", "per_provider"), [(1, 2), (4, 5)])
+def test_calendar_week_query_count_is_constant(
+    desk: Actor,
+    clinic: Clinic,
+    django_assert_num_queries: Callable[..., Any],
+    providers: int,
+    per_provider: int,
+) -> None:
+    # given
+    _fill(clinic, providers, per_provider)
+    location = main_location(clinic)
+
+    # when / then
+    with django_assert_num_queries(1):
+        week = calendar_week(
+            actor=desk, location=location, week_start=MONDAY + dt.timedelta(days=2)
+        )
+        names = [
+            (a.patient.full_name, a.provider.display_name)
+            for d in week.days
+            for g in d.groups
+            for a in g.appointments
+        ]
+    assert week.week_start == MONDAY
+    assert len(names) == providers * per_provider
+    assert len(week.days[0].groups) == providers
+
+
+def test_list_patient_appointments_newest_first(desk: Actor, clinic: Clinic) -> None:
+    # given
+    patient = PatientFactory(clinic=clinic)
+    provider = make_provider(clinic)
+    older = make_appointment(clinic, provider=provider, patient=patient)
+    newer = make_appointment(
+        clinic,
+        provider=provider,
+        patient=patient,
+        start_at=local(MONDAY + dt.timedelta(days=1), 10),
+    )
+    make_appointment(clinic, provider=provider, start_at=local(MONDAY, 14))
+
+    # when
+    found = list(list_patient_appointments(actor=desk, patient=patient))
+
+    # then
+    assert found == [newer, older]
