@@ -1,0 +1,217 @@
+"""Time the hot pages against a generated bench database.
+
+    .venv/bin/python bench/run.py --database postgres --pg-name practica_bench
+
+For each page: median and p95 server time (around the test client call, no
+network) and the number of SQL queries. A page whose URL does not resolve yet
+is reported as not available. Run bench/generate.py first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generate import BENCH_SLUG, ROOT, configure, say
+
+
+@dataclass(frozen=True)
+class Result:
+    page: str
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    queries: tuple[int, ...] = ()
+    note: str = ""
+
+    def row(self) -> str:
+        if self.median_ms is None or self.p95_ms is None:
+            return f"| {self.page} | - | - | - | {self.note} |"
+        low, high = min(self.queries), max(self.queries)
+        counted = str(low) if low == high else f"{low}-{high}"
+        return (
+            f"| {self.page} | {self.median_ms:.1f} | {self.p95_ms:.1f} | {counted} "
+            f"| {self.note} |"
+        )
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--pg-name", default="practica_bench")
+    parser.add_argument("--sqlite-path", default=str(ROOT / "var" / "bench.sqlite3"))
+    parser.add_argument("--repeat", type=int, default=50)
+    return parser.parse_args()
+
+
+def p95(values: list[float]) -> float:
+    if len(values) < 20:
+        return max(values)
+    return statistics.quantiles(values, n=20)[18]
+
+
+def measure(page: str, call: Callable[[int], int], repeat: int) -> Result:
+    """Call once to warm caches, then `repeat` times; `call` returns a status."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    status = call(-1)
+    if status >= 400:
+        return Result(page, note=f"HTTP {status}")
+    times: list[float] = []
+    queries: list[int] = []
+    for i in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            status = call(i)
+            times.append((time.perf_counter() - started) * 1000)
+        queries.append(len(captured.captured_queries))
+        if status >= 400:
+            return Result(page, note=f"HTTP {status} on repeat {i}")
+    return Result(page, statistics.median(times), p95(times), tuple(queries))
+
+
+def resolves(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def with_typo(name: str) -> str:
+    """Swap two adjacent letters in the middle: 'Tremblay' -> 'Tremlbay'."""
+    middle = len(name) // 2
+    return name[: middle - 1] + name[middle] + name[middle - 1] + name[middle + 1 :]
+
+
+def main() -> int:  # one linear script, page by page
+    args = parse_args()
+    configure(args)
+    import django
+
+    django.setup()
+    from bench_fixtures import actor_for, fresh_signed_notes, owner_provider
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from practica.patients.models import Patient
+    from practica.scheduling.models import Appointment
+    from practica.tenancy.models import Clinic, Location
+
+    setup_test_environment()
+    clinic = Clinic.objects.filter(slug=BENCH_SLUG).first()
+    if clinic is None:
+        say("No bench clinic: run bench/generate.py first.")
+        return 1
+    membership = owner_provider(clinic)
+    client = Client()
+    client.force_login(membership.user)
+    location = Location.objects.for_clinic(clinic).order_by("pk").first()
+    assert location is not None
+    tz = location.tz
+    now = datetime.datetime.now(datetime.UTC)
+    busiest = (
+        Appointment.objects.for_clinic(clinic)
+        .filter(location=location, start_at__lt=now)
+        .values_list("start_at", flat=True)
+        .order_by("-start_at")[:2000]
+    )
+    per_day: dict[datetime.date, int] = {}
+    for start in busiest:
+        local_day = start.astimezone(tz).date()
+        per_day[local_day] = per_day.get(local_day, 0) + 1
+    busy_day = max(per_day, key=lambda d: per_day[d])
+    week_start = busy_day - datetime.timedelta(days=busy_day.weekday())
+    patient = (
+        Patient.objects.for_clinic(clinic)
+        .annotate(visits=Count("appointments"))
+        .order_by("-visits", "pk")
+        .first()
+    )
+    assert patient is not None
+    query = f"{patient.first_name} {with_typo(patient.last_name)}"
+    say(
+        f"clinic {clinic.slug}: {Patient.objects.for_clinic(clinic).count()} patients,"
+        f" {Appointment.objects.for_clinic(clinic).count()} appointments;"
+        f" week of {week_start}, search {query!r}, timeline of a patient with"
+        f" {patient.visits} visits"  # type: ignore[attr-defined]
+    )
+
+    results: list[Result] = []
+
+    def get(path: str, **headers: str) -> Callable[[int], int]:
+        return lambda _i: client.get(path, **headers).status_code
+
+    week = f"/schedule/?view=week&date={week_start}&location={location.pk}"
+    pages = [
+        ("Calendar, week, all providers", week, {}),
+        ("Patient search (typo)", f"/patients/?q={query}", {}),
+        (
+            "Patient search, htmx partial",
+            f"/patients/?q={query}",
+            {"HTTP_HX_REQUEST": "true"},
+        ),
+        ("Patient timeline", f"/reports/patients/{patient.pk}/timeline/", {}),
+    ]
+    for page, path, headers in pages:
+        if not resolves(path.split("?")[0]):
+            results.append(Result(page, note="not available"))
+            continue
+        results.append(measure(page, get(path, **headers), args.repeat))
+        say(results[-1].row())
+
+    notes = fresh_signed_notes(clinic, membership, count=args.repeat + 1)
+    sample = f"/billing/notes/{notes[0].pk}/invoice/"
+    if resolves(sample):
+        results.append(
+            measure(
+                "Invoice from note (POST)",
+                lambda i: (
+                    client.post(
+                        f"/billing/notes/{notes[i + 1].pk}/invoice/"
+                    ).status_code
+                ),
+                args.repeat,
+            )
+        )
+    else:
+        from practica.billing.services import create_invoice_for_note
+
+        actor = actor_for(membership)
+
+        def invoice(i: int) -> int:
+            create_invoice_for_note(actor=actor, note=notes[i + 1])
+            return 200
+
+        result = measure("Invoice from note (service)", invoice, args.repeat)
+        results.append(
+            Result(
+                result.page,
+                result.median_ms,
+                result.p95_ms,
+                result.queries,
+                "URL not available; service timed directly",
+            )
+        )
+    say(results[-1].row())
+
+    say("")
+    say("| Page | Median ms | p95 ms | SQL queries | Note |")
+    say("|---|---:|---:|---:|---|")
+    for result in results:
+        say(result.row())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())
