@@ -2,19 +2,22 @@
 
 A signed note never changes, and a draft is edited only through the chart
 (where the change is audited), so the admin offers no add, change or delete.
+The project does not install django.contrib.admin today; the registration
+below takes effect as soon as it does.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.http import HttpRequest
 
 from practica.charting.models import ClinicalNote, NoteAddendum
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+class ReadOnlyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in self.model._meta.fields]
 
@@ -28,14 +31,17 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
         return False
 
 
-@admin.register(ClinicalNote)
 class ClinicalNoteAdmin(ReadOnlyAdmin):
     list_display = ("id", "clinic", "status", "template", "created_at", "signed_at")
     list_filter = ("status",)
     actions = None
 
 
-@admin.register(NoteAddendum)
 class NoteAddendumAdmin(ReadOnlyAdmin):
     list_display = ("id", "clinic", "note", "signed_at")
     actions = None
+
+
+if apps.is_installed("django.contrib.admin"):
+    admin.site.register(ClinicalNote, ClinicalNoteAdmin)
+    admin.site.register(NoteAddendum, NoteAddendumAdmin)
