@@ -71,7 +71,7 @@ def list_patient_notes(*, actor: Actor, patient: Patient) -> QuerySet[ClinicalNo
     return (
         _notes(actor)
         .filter(patient=patient)
-        .select_related("provider", "template", "appointment", "signed_by")
+        .select_related("provider", "template", "appointment__location", "signed_by")
         .annotate(addendum_count=Count("addenda"))
         .order_by("-created_at")
     )

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.http import Http404
+from django.template.loader import render_to_string
 
 from practica.audit.models import AuditEntry
 from practica.charting.selectors import (
@@ -96,3 +99,26 @@ def test_list_templates_returns_active_templates_of_clinic(
     templates = list(list_templates(actor=provider_actor))
     # then
     assert sorted(t.pk for t in templates) == sorted(t.pk for t in shipped)
+
+
+def test_patient_notes_partial_renders_timeline_without_queries(
+    clinic: Clinic,
+    provider_actor: Actor,
+    django_assert_num_queries: object,
+) -> None:
+    # given
+    start = datetime.datetime(2025, 3, 10, 14, 0, tzinfo=datetime.UTC)
+    note = SignedNoteFactory(
+        clinic=clinic,
+        appointment__start_at=start,
+        appointment__end_at=start + datetime.timedelta(minutes=30),
+    )
+    NoteAddendumFactory(note=note)
+    notes = list(list_patient_notes(actor=provider_actor, patient=note.patient))
+    # when
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        html = render_to_string("charting/_patient_notes.html", {"notes": notes})
+    # then
+    assert f'href="/charting/notes/{note.pk}/"' in html
+    assert "(1 addendum)" in html
+    assert "10 Mar 2025, 10:00" in html  # Toronto, daylight time (UTC-4)

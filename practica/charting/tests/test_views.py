@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -515,3 +517,19 @@ def test_note_addendum_on_draft_is_409(clinic: Clinic, provider_client: Client) 
     # then
     assert response.status_code == 409
     assert NoteAddendum.objects.count() == 0
+
+
+def test_note_edit_htmx_saved_time_is_in_location_time_zone(
+    clinic: Clinic, provider_client: Client
+) -> None:
+    # given: 14:42 UTC is 10:42 in Toronto (daylight time)
+    note = ClinicalNoteFactory(clinic=clinic, content={})
+    # when
+    with time_machine.travel(
+        datetime.datetime(2025, 3, 10, 14, 42, tzinfo=datetime.UTC), tick=False
+    ):
+        response = provider_client.post(
+            _url("note-edit", note), {"chief_complaint": "Ankle"}, **HTMX
+        )
+    # then
+    assert "Saved 10:42" in response.content.decode()
