@@ -31,7 +31,7 @@ from practica.billing.models import (
     Payment,
 )
 from practica.charting.models import ClinicalNote
-from practica.core.money import ZERO
+from practica.core.money import ZERO, quantize
 from practica.patients.models import Patient
 from practica.scheduling.models import Appointment
 from practica.tenancy.access import scoped_get_or_404
@@ -131,7 +131,7 @@ def _load_detail(actor: Actor, invoice_id: uuid.UUID) -> InvoiceDetail:
         lines=lines,
         taxes=summarise_taxes(lines),
         payments=payments,
-        balance=invoice.balance,  # type: ignore[attr-defined]  # annotated by _with_balance
+        balance=quantize(invoice.balance),  # type: ignore[attr-defined]  # annotated by _with_balance
     )
 
 
@@ -219,7 +219,7 @@ def invoice_balance(*, actor: Actor, invoice: Invoice) -> Decimal:
     total = LedgerEntry.objects.filter(clinic=actor.clinic, invoice=invoice).aggregate(
         total=Sum("amount")
     )["total"]
-    return total if total is not None else ZERO
+    return quantize(total) if total is not None else ZERO
 
 
 def patient_balance(*, actor: Actor, patient: Patient) -> Decimal:
@@ -227,4 +227,4 @@ def patient_balance(*, actor: Actor, patient: Patient) -> Decimal:
     total = LedgerEntry.objects.filter(clinic=actor.clinic, patient=patient).aggregate(
         total=Sum("amount")
     )["total"]
-    return total if total is not None else ZERO
+    return quantize(total) if total is not None else ZERO

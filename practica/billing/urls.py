@@ -1,4 +1,31 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from practica.billing import views
 
 app_name = "billing"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.invoice_list, name="invoice-list"),
+    path("invoices/<uuid:invoice_id>/", views.invoice_detail, name="invoice-detail"),
+    path(
+        "invoices/<uuid:invoice_id>/payments/",
+        views.payment_create,
+        name="payment-create",
+    ),
+    path("invoices/<uuid:invoice_id>/void/", views.invoice_void, name="invoice-void"),
+    path(
+        "invoices/<uuid:invoice_id>/invoice.pdf", views.invoice_pdf, name="invoice-pdf"
+    ),
+    path(
+        "payments/<uuid:payment_id>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/invoice/",
+        views.invoice_from_appointment,
+        name="invoice-from-appointment",
+    ),
+    path(
+        "notes/<uuid:note_id>/invoice/",
+        views.invoice_from_note,
+        name="invoice-from-note",
+    ),
+]
