@@ -207,6 +207,19 @@ def _period_appointments(
     )
 
 
+def _record_schedule_view(
+    actor: Actor, location: Location, appointments: list[Appointment], period: str
+) -> None:
+    """A calendar shows many patients' names: one view entry per page shown."""
+    if appointments:
+        record_view(
+            actor=actor,
+            obj=location,
+            patient_id=None,
+            detail=f"schedule {period} appointments={len(appointments)}",
+        )
+
+
 def _wall_minutes(moment: dt.datetime, day: dt.date) -> int:
     """Minutes from the local midnight of `day`, by the wall clock."""
     offset_days = (moment.date() - day).days
@@ -235,6 +248,7 @@ def calendar_day(*, actor: Actor, location: Location, day: dt.date) -> CalendarD
             )
         )
     )
+    _record_schedule_view(actor, location, appointments, f"day {day.isoformat()}")
     active = [a for a in appointments if a.is_active]
     released = [a for a in appointments if not a.is_active]
 
@@ -322,6 +336,7 @@ def calendar_week(
     monday = week_start - dt.timedelta(days=week_start.weekday())
     tz = location.tz
     appointments = _period_appointments(actor, location, monday, 7)
+    _record_schedule_view(actor, location, appointments, f"week {monday.isoformat()}")
     days: list[WeekDay] = []
     per_day: dict[dt.date, dict[int, ProviderDay]] = {
         monday + dt.timedelta(days=i): {} for i in range(7)

@@ -126,13 +126,15 @@ def _prefill(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     """Initial values from ?provider=&location=&start=YYYY-MM-DDTHH:MM (local)."""
     initial: dict[str, Any] = {}
     provider_id = request.GET.get("provider", "")
-    if provider_id.isdigit() and list_providers(actor=actor).filter(
-        pk=int(provider_id)
+    if (
+        provider_id.isdigit()
+        and list_providers(actor=actor).filter(pk=int(provider_id)).exists()
     ):
         initial["provider"] = int(provider_id)
     location_id = request.GET.get("location", "")
-    if location_id.isdigit() and list_locations(actor=actor).filter(
-        pk=int(location_id)
+    if (
+        location_id.isdigit()
+        and list_locations(actor=actor).filter(pk=int(location_id)).exists()
     ):
         initial["location"] = int(location_id)
     day_text, _, time_text = request.GET.get("start", "").partition("T")

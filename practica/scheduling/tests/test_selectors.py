@@ -8,6 +8,7 @@ import pytest
 from django.http import Http404
 
 from practica.audit.models import AuditEntry
+from practica.audit.services import record_view
 from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import Appointment
 from practica.scheduling.selectors import (
@@ -27,6 +28,10 @@ from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic, Location
 from practica.tenancy.permissions import FRONT_DESK
 from practica.tenancy.tests.factories import LocationFactory, actor_for, make_member
+
+# Appending to an existing audit chain: savepoint, lock the chain, insert the
+# entry, move the chain head, release the savepoint.
+AUDIT_ENTRY_QUERIES = 5
 
 
 @pytest.fixture
@@ -161,12 +166,13 @@ def test_calendar_day_query_count_is_constant(
     providers: int,
     per_provider: int,
 ) -> None:
-    # given: 2 appointments, or 20 across 4 providers
+    # given: 2 appointments, or 20 across 4 providers, and an existing audit chain
     _fill(clinic, providers, per_provider)
     location = main_location(clinic)
+    record_view(actor=desk, obj=location, patient_id=None)
 
-    # when / then: appointments, providers, their hours
-    with django_assert_num_queries(3):
+    # when / then: appointments, providers, their hours + the view audit entry
+    with django_assert_num_queries(3 + AUDIT_ENTRY_QUERIES):
         day = calendar_day(actor=desk, location=location, day=MONDAY)
         names = [
             (p.appointment.patient.full_name, p.appointment.appointment_type.name)
@@ -187,9 +193,10 @@ def test_calendar_week_query_count_is_constant(
     # given
     _fill(clinic, providers, per_provider)
     location = main_location(clinic)
+    record_view(actor=desk, obj=location, patient_id=None)
 
-    # when / then
-    with django_assert_num_queries(1):
+    # when / then: appointments + the view audit entry
+    with django_assert_num_queries(1 + AUDIT_ENTRY_QUERIES):
         week = calendar_week(
             actor=desk, location=location, week_start=MONDAY + dt.timedelta(days=2)
         )
@@ -202,6 +209,24 @@ def test_calendar_week_query_count_is_constant(
     assert week.week_start == MONDAY
     assert len(names) == providers * per_provider
     assert len(week.days[0].groups) == providers
+
+
+def test_calendar_records_one_view_entry_when_it_shows_patients(
+    desk: Actor, clinic: Clinic
+) -> None:
+    # given
+    make_appointment(clinic)
+    location = main_location(clinic)
+
+    # when
+    calendar_day(actor=desk, location=location, day=MONDAY)
+    calendar_day(actor=desk, location=location, day=MONDAY + dt.timedelta(days=1))
+
+    # then: the empty day shows no patient and records nothing
+    entries = AuditEntry.objects.filter(action="view")
+    assert [(e.object_id, e.detail) for e in entries] == [
+        (str(location.pk), "schedule day 2031-03-03 appointments=1")
+    ]
 
 
 def test_list_patient_appointments_newest_first(desk: Actor, clinic: Clinic) -> None:
