@@ -199,8 +199,10 @@ SHIFT_PATTERNS: tuple[tuple[Shift, ...], ...] = (
      _shift(4, 1, 8, 16), _shift(5, 1, 9, 14)),
     (_shift(1, 0, 8, 16), _shift(2, 1, 8, 16), _shift(3, 0, 8, 16),
      _shift(4, 0, 8, 14)),
+    # Counselling into the evening, so a demo opened after work still shows
+    # the rest of today's schedule.
     (_shift(0, 1, 12, 20), _shift(1, 0, 10, 18), _shift(2, 0, 12, 20),
-     _shift(3, 1, 10, 18)),
+     _shift(3, 1, 10, 18), _shift(4, 0, 12, 20)),
 )  # fmt: skip
 
 
