@@ -31,6 +31,7 @@ from practica.charting.shipped_templates import (
     SHIPPED_TEMPLATES,
 )
 from practica.scheduling.models import Appointment
+from practica.scheduling.services import set_status
 from practica.tenancy.permissions import CHART_EDIT, CHART_SIGN
 
 if TYPE_CHECKING:
@@ -212,7 +213,18 @@ def sign_note(
         record_change(
             actor=actor, action="sign", obj=locked, patient_id=locked.patient_id
         )
+        _complete_visit(actor=actor, note=locked)
     return locked
+
+
+def _complete_visit(*, actor: Actor, note: ClinicalNote) -> None:
+    """Signing the note of a visit in progress completes the visit, so the
+    front desk sees it ready to invoice."""
+    appointment = note.appointment
+    if appointment is not None and appointment.status == Appointment.Status.ARRIVED:
+        set_status(
+            actor=actor, appointment=appointment, status=Appointment.Status.COMPLETED
+        )
 
 
 def add_addendum(*, actor: Actor, note: ClinicalNote, text: str) -> NoteAddendum:
