@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models
 
-from practica.tenancy.models import Location, TenantModel
+from practica.tenancy.models import Location, TenantModel, TenantQuerySet
 
 
 class InvoiceCounter(TenantModel):
@@ -154,6 +155,16 @@ class Payment(TenantModel):
         return f"Payment {self.pk}"
 
 
+LEDGER_DELETE_MESSAGE = "Ledger entries are append-only; post a reversing entry."
+
+
+class LedgerEntryQuerySet(TenantQuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        # PostgreSQL's trigger refuses this too; SQLite's leaves DELETE open for
+        # the test runner's flush, so the ORM path is closed here.
+        raise IntegrityError(LEDGER_DELETE_MESSAGE)
+
+
 class LedgerEntry(TenantModel):
     class Kind(models.TextChoices):
         CHARGE = "charge", "Charge"
@@ -174,6 +185,8 @@ class LedgerEntry(TenantModel):
     posted_at = models.DateTimeField()
     memo = models.CharField(max_length=200, blank=True)
 
+    objects = LedgerEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["posted_at", "id"]
         indexes = [
@@ -183,6 +196,9 @@ class LedgerEntry(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise IntegrityError(LEDGER_DELETE_MESSAGE)
 
 
 class InvoiceLineTax(TenantModel):

@@ -421,15 +421,32 @@ def test_ledger_rows_cannot_be_updated(clinic: Clinic) -> None:
     assert LedgerEntry.objects.get().amount == Decimal("100.00")
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite keeps DELETE open for the test runner's flush (see db_ops).",
-)
 def test_ledger_rows_cannot_be_deleted(clinic: Clinic) -> None:
     make_invoice(clinic)
-    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+    entry = LedgerEntry.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
         LedgerEntry.objects.all().delete()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        entry.delete()
     assert LedgerEntry.objects.count() == 1
+
+
+def test_database_refuses_ledger_delete_on_postgresql(clinic: Clinic) -> None:
+    make_invoice(clinic)
+    sql = "DELETE FROM billing_ledgerentry"
+    # SQLite's trigger leaves DELETE open for the test runner's flush; the
+    # PostgreSQL trigger refuses it even to raw SQL.
+    expected = DatabaseError if connection.vendor == "postgresql" else None
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+            raised = None
+        except DatabaseError as exc:
+            raised = type(exc)
+        transaction.savepoint_rollback(sid)
+    assert (raised is not None) == (expected is not None)
 
 
 def test_patient_balance_sums_every_invoice(

@@ -18,10 +18,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"staff{n}@example.test")
     full_name = factory.Sequence(lambda n: f"Staff Member {n}")
-    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        self.set_password(extracted or TEST_PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
 
 
 class LocationFactory(factory.django.DjangoModelFactory):
