@@ -14,6 +14,7 @@ from practica.charting.models import ClinicalNote
 from practica.patients.models import Patient
 from practica.scheduling.models import Appointment
 from practica.tenancy.access import scoped_get_or_404
+from practica.tenancy.models import Location
 from practica.tenancy.permissions import BILLING_VIEW, CHART_VIEW, SCHEDULE_VIEW
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ class TimelineItem:
     detail: str
     status: str
     url: str
+    tz: str
     amount: Decimal | None = None
 
 
@@ -37,12 +39,18 @@ class Timeline:
     items: list[TimelineItem]
 
 
+def _clinic_timezone(actor: Actor) -> str:
+    location = Location.objects.for_clinic(actor.clinic).order_by("name").first()
+    return location.timezone if location else "UTC"
+
+
 def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
     """The patient's journey, oldest first, limited to what the actor's role may see.
 
     Four queries whatever the length of the history (one per kind of record).
     """
     patient = scoped_get_or_404(actor, Patient.objects.all(), pk=patient_id)
+    default_tz = _clinic_timezone(actor)
     items: list[TimelineItem] = []
     if actor.can(SCHEDULE_VIEW):
         appointments = (
@@ -58,6 +66,7 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
                 detail=f"{a.provider.display_name} · {a.location.name}",
                 status=a.get_status_display(),
                 url=f"/schedule/appointments/{a.pk}/",
+                tz=a.location.timezone,
             )
             for a in appointments
         ]
@@ -65,7 +74,7 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
         notes = (
             ClinicalNote.objects.for_clinic(actor.clinic)
             .filter(patient=patient)
-            .select_related("template", "provider")
+            .select_related("template", "provider", "appointment__location")
         )
         items += [
             TimelineItem(
@@ -75,11 +84,16 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
                 detail=n.provider.display_name,
                 status=n.get_status_display(),
                 url=f"/charting/notes/{n.pk}/",
+                tz=n.appointment.location.timezone if n.appointment else default_tz,
             )
             for n in notes
         ]
     if actor.can(BILLING_VIEW):
-        invoices = Invoice.objects.for_clinic(actor.clinic).filter(patient=patient)
+        invoices = (
+            Invoice.objects.for_clinic(actor.clinic)
+            .filter(patient=patient)
+            .select_related("location")
+        )
         items += [
             TimelineItem(
                 at=i.created_at,
@@ -88,11 +102,16 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
                 detail=i.issued_on.isoformat(),
                 status=i.get_status_display(),
                 url=f"/billing/invoices/{i.pk}/",
+                tz=i.location.timezone,
                 amount=i.total,
             )
             for i in invoices
         ]
-        payments = Payment.objects.for_clinic(actor.clinic).filter(patient=patient)
+        payments = (
+            Payment.objects.for_clinic(actor.clinic)
+            .filter(patient=patient)
+            .select_related("invoice__location")
+        )
         items += [
             TimelineItem(
                 at=p.received_at,
@@ -101,6 +120,7 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
                 detail=p.reference,
                 status="Received",
                 url=f"/billing/invoices/{p.invoice_id}/",
+                tz=p.invoice.location.timezone,
                 amount=p.amount,
             )
             for p in payments
