@@ -51,7 +51,7 @@ def test_front_desk_and_provider_walk_a_patients_journey(
     # given a clinic with a physiotherapist working every day, 08:00-20:00
     clinic = make_clinic("Lakeside Physio")
     location = Location.objects.get(clinic=clinic)
-    desk = make_member(clinic, ["front_desk"], email="desk@lakeside.test")
+    make_member(clinic, ["front_desk"], email="desk@lakeside.test")
     physio = make_member(clinic, ["provider"], email="physio@lakeside.test")
     provider = ensure_provider(
         clinic=clinic,
@@ -142,7 +142,9 @@ def test_front_desk_and_provider_walk_a_patients_journey(
     physio_page = _log_in(browser, base_url, "physio@lakeside.test")
     physio_page.goto(f"/schedule/appointments/{appointment.pk}/")
     physio_page.get_by_role("button", name="Treatment note").click()
-    physio_page.get_by_label(re.compile("^Chief complaint")).fill("Right knee pain on stairs")
+    physio_page.get_by_label(re.compile("^Chief complaint")).fill(
+        "Right knee pain on stairs"
+    )
     physio_page.get_by_label(re.compile("^Clinical impression")).fill(
         "Patellofemoral pain syndrome"
     )
