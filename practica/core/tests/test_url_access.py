@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -182,3 +183,41 @@ def test_anonymous_visitors_are_sent_to_log_in() -> None:
         assert response.status_code in {302, 405}, route
         if response.status_code == 302:
             assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route", [r for r in STAFF_ROUTES if "GET" in r.methods], ids=str
+)
+def test_get_never_changes_state(route: Route, clinic: Clinic) -> None:
+    # given
+    member = make_member(clinic, ALL_ROLES)
+    client = Client()
+    client.force_login(member.user)
+    url = _url(route, clinic)
+    tracked = [m for m in apps.get_models() if m._meta.app_label in DOMAIN_APPS]
+    before = {m._meta.label: _fingerprint(m) for m in tracked}
+    # when
+    client.get(url)
+    # then: only audit entries (views) were written
+    after = {m._meta.label: _fingerprint(m) for m in tracked}
+    assert after == before
+    assert (
+        not AuditEntry.objects.exclude(action__in=["view", "access", "login"])
+        .filter(user_id=member.user.pk)
+        .exists()
+    )
+
+
+DOMAIN_APPS = {"tenancy", "patients", "scheduling", "charting", "billing", "accounts"}
+
+
+def _fingerprint(model: Any) -> tuple[int, str]:
+    """Row count and the newest update time: a GET must change neither."""
+    rows = model._default_manager.all()
+    newest = ""
+    if any(f.name == "updated_at" for f in model._meta.get_fields()):
+        newest = str(
+            rows.order_by("-updated_at").values_list("updated_at", flat=True).first()
+        )
+    return rows.count(), newest
