@@ -22,7 +22,7 @@ from practica.scheduling.models import (
 )
 from practica.tenancy.models import Clinic, Location
 from practica.tenancy.permissions import PROVIDER
-from practica.tenancy.tests.factories import make_member
+from practica.tenancy.tests.factories import LocationFactory, make_member
 
 TORONTO = zoneinfo.ZoneInfo("America/Toronto")
 # A Monday well in the future, so "today" never interferes.
@@ -32,6 +32,12 @@ MONDAY = dt.date(2031, 3, 3)
 def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     """An aware Toronto wall-clock time (the factories' locations use Toronto)."""
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TORONTO)
+
+
+def main_location(clinic: Clinic) -> Location:
+    """The clinic's first location, made if it has none."""
+    location = Location.objects.filter(clinic=clinic).order_by("pk").first()
+    return location if location is not None else LocationFactory(clinic=clinic)
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
@@ -61,33 +67,36 @@ class AppointmentTypeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Assessment {n}")
     modality = Modality.PHYSIOTHERAPY
     duration_minutes = 45
-    price = Decimal("95.00")
+    price = Decimal("100.00")
     service_code = "PT-A"
 
 
 class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A booked appointment on MONDAY at 10:00 Toronto time.
+
+    Give it a `clinic` (a new provider of that clinic is made) or a `provider`
+    (the clinic is the provider's).
+    """
+
     class Meta:
         model = Appointment
 
     clinic = factory.SelfAttribute("provider.clinic")
-    location = factory.LazyAttribute(
-        lambda o: Location.objects.filter(clinic=o.clinic).order_by("pk").first()
+    location = factory.LazyAttribute(lambda o: main_location(o.clinic))
+    provider = factory.SubFactory(
+        ProviderFactory, clinic=factory.SelfAttribute("..clinic")
     )
-    patient = factory.LazyAttribute(lambda o: PatientFactory(clinic=o.clinic))
-    appointment_type = factory.LazyAttribute(
-        lambda o: AppointmentTypeFactory(clinic=o.clinic)
+    patient = factory.SubFactory(
+        PatientFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+    appointment_type = factory.SubFactory(
+        AppointmentTypeFactory, clinic=factory.SelfAttribute("..clinic")
     )
     start_at = factory.LazyFunction(lambda: local(MONDAY, 10))
     end_at = factory.LazyAttribute(
         lambda o: o.start_at + dt.timedelta(minutes=o.appointment_type.duration_minutes)
     )
     status = Appointment.Status.BOOKED
-
-
-def main_location(clinic: Clinic) -> Location:
-    location = Location.objects.filter(clinic=clinic).order_by("pk").first()
-    assert location is not None
-    return location
 
 
 def make_provider(
