@@ -1,90 +1,22 @@
-"""Factories for charting tests. Scheduling and patient rows are built here
-directly (read-only neighbours of charting) with synthetic data only."""
+"""Factories for note templates, clinical notes and addenda.
+
+Appointments, providers and patients come from the scheduling and patients
+factories. `URL_KWARG_BUILDERS` feeds the project-wide URL tests.
+"""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
-from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
 from practica.charting.models import ClinicalNote, NoteAddendum, NoteTemplate
 from practica.charting.shipped_templates import PHYSIOTHERAPY
-from practica.patients.models import Patient
-from practica.scheduling.models import Appointment, AppointmentType, Provider
-from practica.tenancy.models import Clinic, Location
-from practica.tenancy.permissions import PROVIDER
-from practica.tenancy.tests.factories import (
-    LocationFactory,
-    UserFactory,
-    make_clinic,
-    make_member,
-)
-
-BASE_START = datetime.datetime(2025, 3, 10, 14, 0, tzinfo=datetime.UTC)
-
-
-def _location(clinic: Clinic) -> Location:
-    existing = Location.objects.filter(clinic=clinic).order_by("pk").first()
-    return existing or LocationFactory(clinic=clinic)
-
-
-class PatientFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Patient
-
-    clinic = factory.LazyFunction(make_clinic)
-    first_name = factory.Sequence(lambda n: f"Testfirst{n}")
-    last_name = factory.Sequence(lambda n: f"Testlast{n}")
-    first_name_key = factory.LazyAttribute(lambda o: o.first_name.lower())
-    last_name_key = factory.LazyAttribute(lambda o: o.last_name.lower())
-    date_of_birth = datetime.date(1980, 1, 1)
-
-
-class ProviderFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Provider
-
-    clinic = factory.LazyFunction(make_clinic)
-    membership = factory.LazyAttribute(lambda o: make_member(o.clinic, [PROVIDER]))
-    display_name = factory.Sequence(lambda n: f"Provider {n}")
-    credentials = "PT"
-    modality = "physiotherapy"
-
-
-class AppointmentTypeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = AppointmentType
-
-    clinic = factory.LazyFunction(make_clinic)
-    name = factory.Sequence(lambda n: f"Physiotherapy follow-up {n}")
-    modality = "physiotherapy"
-    duration_minutes = 30
-    price = Decimal("95.00")
-
-
-class AppointmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Appointment
-
-    clinic = factory.LazyFunction(make_clinic)
-    location = factory.LazyAttribute(lambda o: _location(o.clinic))
-    provider = factory.SubFactory(
-        ProviderFactory, clinic=factory.SelfAttribute("..clinic")
-    )
-    patient = factory.SubFactory(
-        PatientFactory, clinic=factory.SelfAttribute("..clinic")
-    )
-    appointment_type = factory.SubFactory(
-        AppointmentTypeFactory, clinic=factory.SelfAttribute("..clinic")
-    )
-    start_at = factory.Sequence(lambda n: BASE_START + datetime.timedelta(hours=n))
-    end_at = factory.LazyAttribute(
-        lambda o: o.start_at + datetime.timedelta(minutes=30)
-    )
-    status = Appointment.Status.ARRIVED
+from practica.scheduling.models import Appointment
+from practica.scheduling.tests.factories import AppointmentFactory
+from practica.tenancy.models import Clinic
+from practica.tenancy.tests.factories import UserFactory, make_clinic
 
 
 class NoteTemplateFactory(factory.django.DjangoModelFactory):
@@ -100,14 +32,16 @@ class NoteTemplateFactory(factory.django.DjangoModelFactory):
 
 
 class ClinicalNoteFactory(factory.django.DjangoModelFactory):
-    """A draft note of an appointment (same clinic throughout)."""
+    """A draft note of an arrived appointment (same clinic throughout)."""
 
     class Meta:
         model = ClinicalNote
 
     clinic = factory.LazyFunction(make_clinic)
     appointment = factory.SubFactory(
-        AppointmentFactory, clinic=factory.SelfAttribute("..clinic")
+        AppointmentFactory,
+        clinic=factory.SelfAttribute("..clinic"),
+        status=Appointment.Status.ARRIVED,
     )
     patient = factory.SelfAttribute("appointment.patient")
     provider = factory.SelfAttribute("appointment.provider")
@@ -142,6 +76,8 @@ class NoteAddendumFactory(factory.django.DjangoModelFactory):
 
 
 URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
-    "appointment_id": lambda clinic: AppointmentFactory(clinic=clinic).id,
+    "appointment_id": lambda clinic: (
+        AppointmentFactory(clinic=clinic, status=Appointment.Status.ARRIVED).id
+    ),
     "note_id": lambda clinic: ClinicalNoteFactory(clinic=clinic).id,
 }

@@ -15,12 +15,13 @@ from practica.charting.selectors import (
 )
 from practica.charting.services import ensure_shipped_templates
 from practica.charting.tests.factories import (
-    AppointmentFactory,
     ClinicalNoteFactory,
     NoteAddendumFactory,
     NoteTemplateFactory,
     SignedNoteFactory,
 )
+from practica.scheduling.models import Appointment
+from practica.scheduling.tests.factories import AppointmentFactory
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic
 
@@ -72,7 +73,10 @@ def test_list_patient_notes_newest_first_without_audit(
     first = SignedNoteFactory(clinic=clinic)
     patient = first.patient
     second = ClinicalNoteFactory(
-        clinic=clinic, appointment=AppointmentFactory(clinic=clinic, patient=patient)
+        clinic=clinic,
+        appointment=AppointmentFactory(
+            clinic=clinic, patient=patient, status=Appointment.Status.ARRIVED
+        ),
     )
     NoteAddendumFactory.create_batch(2, note=first)
     ClinicalNoteFactory(clinic=clinic)  # another patient's note

@@ -23,12 +23,14 @@ from practica.charting.services import (
 )
 from practica.charting.shipped_templates import SHIPPED_TEMPLATES
 from practica.charting.tests.factories import (
-    AppointmentFactory,
-    AppointmentTypeFactory,
     ClinicalNoteFactory,
     SignedNoteFactory,
 )
 from practica.scheduling.models import Appointment
+from practica.scheduling.tests.factories import (
+    AppointmentFactory,
+    AppointmentTypeFactory,
+)
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic
 from practica.tenancy.permissions import BILLING, FRONT_DESK, OWNER
@@ -88,6 +90,7 @@ def test_start_note_creates_draft_with_modality_template(
     appointment = AppointmentFactory(
         clinic=clinic,
         appointment_type=AppointmentTypeFactory(clinic=clinic, modality="massage"),
+        status=Appointment.Status.ARRIVED,
     )
     # when
     note = start_note(actor=provider_actor, appointment=appointment)
@@ -105,7 +108,7 @@ def test_start_note_creates_draft_with_modality_template(
 
 def test_start_note_is_idempotent(clinic: Clinic, provider_actor: Actor) -> None:
     # given
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.ARRIVED)
     first = start_note(actor=provider_actor, appointment=appointment)
     creates = len(_entries("create"))
     # when
@@ -119,7 +122,7 @@ def test_start_note_is_idempotent(clinic: Clinic, provider_actor: Actor) -> None
 def test_start_note_uses_given_template(clinic: Clinic, provider_actor: Actor) -> None:
     # given
     counselling = ensure_shipped_templates(clinic=clinic)[4]
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.ARRIVED)
     # when
     note = start_note(
         actor=provider_actor, appointment=appointment, template=counselling
@@ -154,7 +157,7 @@ def test_start_note_refuses_appointment_of_other_clinic(
 def test_start_note_requires_chart_edit(clinic: Clinic, role: str) -> None:
     # given
     actor = actor_for(make_member(clinic, [role]))
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.ARRIVED)
     # when / then
     with pytest.raises(ChartPermissionError):
         start_note(actor=actor, appointment=appointment)

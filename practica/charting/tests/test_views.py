@@ -12,12 +12,12 @@ from practica.audit.models import AuditEntry
 from practica.charting.models import ClinicalNote, NoteAddendum, NoteTemplate
 from practica.charting.services import ensure_shipped_templates
 from practica.charting.tests.factories import (
-    AppointmentFactory,
     ClinicalNoteFactory,
     NoteAddendumFactory,
     SignedNoteFactory,
 )
 from practica.scheduling.models import Appointment
+from practica.scheduling.tests.factories import AppointmentFactory
 from practica.tenancy.models import Clinic, Membership
 from practica.tenancy.permissions import BILLING, FRONT_DESK, OWNER
 from practica.tenancy.tests.factories import make_member
@@ -59,7 +59,7 @@ def test_note_start_creates_note_and_redirects(
     clinic: Clinic, provider_client: Client
 ) -> None:
     # given
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.ARRIVED)
     url = reverse("charting:note-start", kwargs={"appointment_id": appointment.pk})
     # when
     response = provider_client.post(url)
@@ -87,7 +87,7 @@ def test_note_start_htmx_redirects_by_header(
     clinic: Clinic, provider_client: Client
 ) -> None:
     # given
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.ARRIVED)
     url = reverse("charting:note-start", kwargs={"appointment_id": appointment.pk})
     # when
     response = provider_client.post(url, **HTMX)
@@ -102,7 +102,7 @@ def test_note_start_with_chosen_template(
 ) -> None:
     # given
     massage = NoteTemplate.objects.get(clinic=clinic, key="massage-treatment")
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.ARRIVED)
     url = reverse("charting:note-start", kwargs={"appointment_id": appointment.pk})
     # when
     provider_client.post(url, {"template": str(massage.pk)})
@@ -115,7 +115,7 @@ def test_note_start_rejects_template_of_other_clinic(
 ) -> None:
     # given
     foreign = ensure_shipped_templates(clinic=other_clinic)[0]
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.ARRIVED)
     url = reverse("charting:note-start", kwargs={"appointment_id": appointment.pk})
     # when
     response = provider_client.post(url, {"template": str(foreign.pk)})
@@ -284,7 +284,7 @@ def test_note_start_forbids_roles_without_chart_edit(
 ) -> None:
     # given
     client = client_for(_member(clinic, role))
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.ARRIVED)
     url = reverse("charting:note-start", kwargs={"appointment_id": appointment.pk})
     # when
     response = client.post(url)
