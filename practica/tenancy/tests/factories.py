@@ -9,6 +9,7 @@ import factory
 from practica.accounts.models import User
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic, Location, Membership
+from practica.tenancy.permissions import ALL_PERMISSIONS
 from practica.tenancy.services import add_member, create_clinic
 
 TEST_PASSWORD = "synthetic-pass-1234"
@@ -71,3 +72,8 @@ def actor_for(membership: Membership) -> Actor:
         ip="127.0.0.1",
         user_agent="pytest",
     )
+
+
+def system_actor_for(clinic: Clinic) -> Actor:
+    """The system acting in `clinic` with every permission."""
+    return Actor.system(clinic, frozenset(ALL_PERMISSIONS))
