@@ -17,8 +17,9 @@ from django.db import connection, connections
 
 from practica.billing.models import Invoice
 from practica.billing.services import create_invoice_for_appointment
-from practica.billing.tests.factories import AppointmentFactory, system_actor_for
-from practica.tenancy.tests.factories import make_clinic
+from practica.scheduling.models import Appointment
+from practica.scheduling.tests.factories import AppointmentFactory
+from practica.tenancy.tests.factories import make_clinic, system_actor_for
 
 THREADS = 8
 
@@ -57,7 +58,10 @@ def test_concurrent_invoices_get_numbers_one_to_n(separate_connections: None) ->
     # given a clinic with N completed appointments, and no invoice yet
     clinic = make_clinic()
     actor = system_actor_for(clinic)
-    appointments = [AppointmentFactory(clinic=clinic) for _ in range(THREADS)]
+    appointments = [
+        AppointmentFactory(clinic=clinic, status=Appointment.Status.COMPLETED)
+        for _ in range(THREADS)
+    ]
     # when N requests invoice them at the same moment
     errors = _run_together(
         [
@@ -82,7 +86,7 @@ def test_concurrent_requests_for_one_appointment_make_one_invoice(
     # given one appointment
     clinic = make_clinic()
     actor = system_actor_for(clinic)
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.COMPLETED)
     # when several requests invoice it at once (a double click, two tabs)
     errors = _run_together(
         [

@@ -9,10 +9,11 @@ from practica.billing.pdf import (
 )
 from practica.billing.selectors import get_invoice_for, get_payment_for
 from practica.billing.services import create_invoice_for_appointment, record_payment
-from practica.billing.tests.factories import (
+from practica.patients.tests.factories import PatientFactory
+from practica.scheduling.models import Appointment
+from practica.scheduling.tests.factories import (
     AppointmentFactory,
     AppointmentTypeFactory,
-    PatientFactory,
 )
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic
@@ -39,7 +40,11 @@ def _quebec_invoice(clinic: Clinic, actor: Actor):  # type: ignore[no-untyped-de
     )
     patient = PatientFactory(clinic=clinic, first_name="Ada", last_name="Synthetic")
     appointment = AppointmentFactory(
-        clinic=clinic, location=location, appointment_type=service, patient=patient
+        clinic=clinic,
+        location=location,
+        appointment_type=service,
+        patient=patient,
+        status=Appointment.Status.COMPLETED,
     )
     return create_invoice_for_appointment(actor=actor, appointment=appointment)
 

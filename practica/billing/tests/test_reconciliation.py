@@ -10,13 +10,10 @@ from practica.billing.errors import BillingError
 from practica.billing.models import Invoice, LedgerEntry, Payment
 from practica.billing.selectors import invoice_balance, list_invoices, patient_balance
 from practica.billing.services import record_payment, void_invoice
-from practica.billing.tests.factories import (
-    PatientFactory,
-    make_invoice,
-    system_actor_for,
-)
+from practica.billing.tests.factories import make_invoice
+from practica.patients.tests.factories import PatientFactory
 from practica.tenancy.actor import Actor
-from practica.tenancy.tests.factories import make_clinic
+from practica.tenancy.tests.factories import make_clinic, system_actor_for
 
 CENT = Decimal("0.01")
 

@@ -16,14 +16,14 @@ from practica.billing.selectors import (
 from practica.billing.services import void_invoice
 from practica.billing.tests.factories import (
     URL_KWARG_BUILDERS,
-    AppointmentFactory,
-    ClinicalNoteFactory,
     make_invoice,
     make_payment,
-    system_actor_for,
 )
+from practica.charting.tests.factories import ClinicalNoteFactory
+from practica.scheduling.tests.factories import AppointmentFactory
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic
+from practica.tenancy.tests.factories import system_actor_for
 
 
 def test_patient_timeline_lists_invoices_and_payments(

@@ -25,18 +25,17 @@ from practica.billing.services import (
     record_payment,
     void_invoice,
 )
-from practica.billing.tests.factories import (
+from practica.billing.tests.factories import make_invoice
+from practica.charting.models import ClinicalNote
+from practica.charting.tests.factories import ClinicalNoteFactory, SignedNoteFactory
+from practica.scheduling.models import Appointment
+from practica.scheduling.tests.factories import (
     AppointmentFactory,
     AppointmentTypeFactory,
-    ClinicalNoteFactory,
-    make_invoice,
-    system_actor_for,
 )
-from practica.charting.models import ClinicalNote
-from practica.scheduling.models import Appointment
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic
-from practica.tenancy.tests.factories import LocationFactory
+from practica.tenancy.tests.factories import LocationFactory, system_actor_for
 
 
 def _changes(clinic: Clinic, action: str) -> list[tuple[str, str]]:
@@ -57,7 +56,9 @@ def test_exempt_service_is_invoiced_without_tax(
     service = AppointmentTypeFactory(
         clinic=clinic, name="Physio follow-up", service_code="PT02", price=Decimal("95")
     )
-    appointment = AppointmentFactory(clinic=clinic, appointment_type=service)
+    appointment = AppointmentFactory(
+        clinic=clinic, appointment_type=service, status=Appointment.Status.COMPLETED
+    )
     # when it is invoiced
     invoice = create_invoice_for_appointment(
         actor=system_actor, appointment=appointment
@@ -93,7 +94,10 @@ def test_taxable_item_in_bc_carries_gst_and_pst(
         clinic=clinic, price=Decimal("44.95"), is_taxable=True
     )
     appointment = AppointmentFactory(
-        clinic=clinic, appointment_type=service, location=location
+        clinic=clinic,
+        appointment_type=service,
+        location=location,
+        status=Appointment.Status.COMPLETED,
     )
     # when it is invoiced
     invoice = create_invoice_for_appointment(
@@ -126,7 +130,9 @@ def test_taxable_item_in_ontario_carries_hst(
     service = AppointmentTypeFactory(
         clinic=clinic, price=Decimal("80.00"), is_taxable=True
     )
-    appointment = AppointmentFactory(clinic=clinic, appointment_type=service)
+    appointment = AppointmentFactory(
+        clinic=clinic, appointment_type=service, status=Appointment.Status.COMPLETED
+    )
     invoice = create_invoice_for_appointment(
         actor=system_actor, appointment=appointment
     )
@@ -149,7 +155,7 @@ def test_numbers_run_one_two_three_per_clinic(
 def test_same_appointment_twice_returns_the_same_invoice(
     clinic: Clinic, system_actor: Actor
 ) -> None:
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.COMPLETED)
     first = create_invoice_for_appointment(actor=system_actor, appointment=appointment)
     second = create_invoice_for_appointment(actor=system_actor, appointment=appointment)
     assert second.pk == first.pk
@@ -161,7 +167,7 @@ def test_same_appointment_twice_returns_the_same_invoice(
 def test_appointment_with_a_void_invoice_can_be_invoiced_again(
     clinic: Clinic, system_actor: Actor
 ) -> None:
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.COMPLETED)
     first = create_invoice_for_appointment(actor=system_actor, appointment=appointment)
     void_invoice(actor=system_actor, invoice=first, reason="Wrong service")
     second = create_invoice_for_appointment(actor=system_actor, appointment=appointment)
@@ -186,7 +192,9 @@ def test_cancelled_or_no_show_appointment_is_not_invoiced(
 def test_appointment_of_another_clinic_is_refused(
     clinic: Clinic, other_clinic: Clinic, system_actor: Actor
 ) -> None:
-    appointment = AppointmentFactory(clinic=other_clinic)
+    appointment = AppointmentFactory(
+        clinic=other_clinic, status=Appointment.Status.COMPLETED
+    )
     with pytest.raises(InvoiceNotAllowedError):
         create_invoice_for_appointment(actor=system_actor, appointment=appointment)
     assert Invoice.objects.count() == 0
@@ -195,7 +203,7 @@ def test_appointment_of_another_clinic_is_refused(
 def test_signed_note_is_invoiced_for_its_appointment(
     clinic: Clinic, system_actor: Actor
 ) -> None:
-    note = ClinicalNoteFactory(clinic=clinic)
+    note = SignedNoteFactory(clinic=clinic)
     invoice = create_invoice_for_note(actor=system_actor, note=note)
     assert invoice.note_id == note.pk
     assert invoice.appointment_id == note.appointment_id
@@ -206,7 +214,10 @@ def test_draft_note_of_completed_appointment_is_invoiced(
     clinic: Clinic, system_actor: Actor
 ) -> None:
     note = ClinicalNoteFactory(
-        clinic=clinic, status=ClinicalNote.Status.DRAFT, signed_at=None
+        clinic=clinic,
+        appointment__status=Appointment.Status.COMPLETED,
+        status=ClinicalNote.Status.DRAFT,
+        signed_at=None,
     )
     invoice = create_invoice_for_note(actor=system_actor, note=note)
     assert invoice.note_id == note.pk
@@ -230,8 +241,8 @@ def test_draft_note_of_open_appointment_is_refused(
 def test_note_without_appointment_is_refused(
     clinic: Clinic, system_actor: Actor
 ) -> None:
-    appointment = AppointmentFactory(clinic=clinic)
-    note = ClinicalNoteFactory(
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.COMPLETED)
+    note = SignedNoteFactory(
         clinic=clinic,
         appointment=None,
         patient=appointment.patient,
@@ -244,7 +255,7 @@ def test_note_without_appointment_is_refused(
 def test_note_and_appointment_share_one_invoice(
     clinic: Clinic, system_actor: Actor
 ) -> None:
-    note = ClinicalNoteFactory(clinic=clinic)
+    note = SignedNoteFactory(clinic=clinic)
     by_note = create_invoice_for_note(actor=system_actor, note=note)
     by_appointment = create_invoice_for_appointment(
         actor=system_actor, appointment=note.appointment
@@ -465,7 +476,7 @@ def test_patient_balance_sums_every_invoice(
 def test_patient_balance_is_zero_without_invoices(
     clinic: Clinic, system_actor: Actor
 ) -> None:
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.COMPLETED)
     assert patient_balance(actor=system_actor, patient=appointment.patient) == Decimal(
         "0.00"
     )

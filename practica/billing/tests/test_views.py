@@ -7,14 +7,11 @@ from django.urls import reverse
 
 from practica.audit.models import AuditEntry
 from practica.billing.models import Invoice, LedgerEntry, Payment
-from practica.billing.tests.factories import (
-    AppointmentFactory,
-    ClinicalNoteFactory,
-    make_invoice,
-    make_payment,
-)
+from practica.billing.tests.factories import make_invoice, make_payment
 from practica.charting.models import ClinicalNote
+from practica.charting.tests.factories import ClinicalNoteFactory, SignedNoteFactory
 from practica.scheduling.models import Appointment
+from practica.scheduling.tests.factories import AppointmentFactory
 from practica.tenancy.models import Clinic, Membership
 from practica.tenancy.permissions import BILLING, FRONT_DESK, PROVIDER
 
@@ -218,7 +215,7 @@ def test_front_desk_invoices_an_appointment(
     clinic: Clinic, member_factory: MemberFactory, client_for: ClientFor
 ) -> None:
     # given a completed appointment
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.COMPLETED)
     client = client_for(member_factory(clinic, [FRONT_DESK]))
     url = reverse(
         "billing:invoice-from-appointment", kwargs={"appointment_id": appointment.pk}
@@ -249,7 +246,7 @@ def test_cancelled_appointment_invoice_is_refused_with_422(
 
 
 def test_invoice_from_signed_note(clinic: Clinic, billing_client: Client) -> None:
-    note = ClinicalNoteFactory(clinic=clinic)
+    note = SignedNoteFactory(clinic=clinic)
     response = billing_client.post(
         reverse("billing:invoice-from-note", kwargs={"note_id": note.pk})
     )
@@ -278,7 +275,7 @@ def test_invoice_from_unsigned_note_is_refused(
 def test_get_on_a_post_only_url_is_refused(
     clinic: Clinic, billing_client: Client
 ) -> None:
-    appointment = AppointmentFactory(clinic=clinic)
+    appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.COMPLETED)
     response = billing_client.get(
         reverse(
             "billing:invoice-from-appointment",
