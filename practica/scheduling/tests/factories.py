@@ -129,6 +129,18 @@ def make_appointment(clinic: Clinic, **fields: object) -> Appointment:
     return appointment
 
 
+def fill_day(clinic: Clinic, *, providers: int, per_provider: int) -> None:
+    """New providers, each with back-to-back appointments from 09:00 on MONDAY."""
+    for _ in range(providers):
+        provider = make_provider(clinic)
+        for i in range(per_provider):
+            make_appointment(
+                clinic,
+                provider=provider,
+                start_at=local(MONDAY, 9) + dt.timedelta(minutes=45 * i),
+            )
+
+
 def _appointment_id(clinic: Clinic) -> object:
     return make_appointment(clinic).pk
 

@@ -19,6 +19,7 @@ from practica.scheduling.selectors import (
 )
 from practica.scheduling.tests.factories import (
     MONDAY,
+    fill_day,
     local,
     main_location,
     make_appointment,
@@ -146,18 +147,6 @@ def test_calendar_day_shows_no_other_clinic_or_location(
     assert day.released == []
 
 
-def _fill(clinic: Clinic, providers: int, per_provider: int) -> None:
-    for _ in range(providers):
-        provider = make_provider(clinic)
-        for i in range(per_provider):
-            make_appointment(
-                clinic,
-                provider=provider,
-                patient=PatientFactory(clinic=clinic),
-                start_at=local(MONDAY, 9) + dt.timedelta(minutes=45 * i),
-            )
-
-
 @pytest.mark.parametrize(("providers", "per_provider"), [(1, 2), (4, 5)])
 def test_calendar_day_query_count_is_constant(
     desk: Actor,
@@ -167,7 +156,7 @@ def test_calendar_day_query_count_is_constant(
     per_provider: int,
 ) -> None:
     # given: 2 appointments, or 20 across 4 providers, and an existing audit chain
-    _fill(clinic, providers, per_provider)
+    fill_day(clinic, providers=providers, per_provider=per_provider)
     location = main_location(clinic)
     record_view(actor=desk, obj=location, patient_id=None)
 
@@ -191,7 +180,7 @@ def test_calendar_week_query_count_is_constant(
     per_provider: int,
 ) -> None:
     # given
-    _fill(clinic, providers, per_provider)
+    fill_day(clinic, providers=providers, per_provider=per_provider)
     location = main_location(clinic)
     record_view(actor=desk, obj=location, patient_id=None)
 

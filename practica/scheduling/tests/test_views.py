@@ -15,6 +15,7 @@ from practica.scheduling.models import Appointment
 from practica.scheduling.tests.factories import (
     MONDAY,
     AppointmentTypeFactory,
+    fill_day,
     local,
     main_location,
     make_appointment,
@@ -155,14 +156,7 @@ def test_calendar_query_count_does_not_grow_with_appointments(
     _calendar_queries(desk_client)  # the first audit entry also creates the chain
     few = _calendar_queries(desk_client)
     # and then 20, across 4 more providers
-    for _ in range(4):
-        other = make_provider(clinic)
-        for i in range(5):
-            make_appointment(
-                clinic,
-                provider=other,
-                start_at=local(MONDAY, 9) + dt.timedelta(minutes=45 * i),
-            )
+    fill_day(clinic, providers=4, per_provider=5)
 
     # when
     many = _calendar_queries(desk_client)
