@@ -21,7 +21,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 
 from practica.audit.services import record_view
 from practica.billing.models import (
@@ -47,7 +47,7 @@ STATUS_FILTERS: dict[str, tuple[str, ...]] = {
 _MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
-def _balance_subquery() -> Coalesce:
+def _balance_subquery() -> Round:
     ledger_sum = (
         LedgerEntry.objects.filter(invoice=OuterRef("pk"))
         .order_by()
@@ -55,8 +55,14 @@ def _balance_subquery() -> Coalesce:
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return Coalesce(
-        Subquery(ledger_sum, output_field=_MONEY), Value(ZERO), output_field=_MONEY
+    # SQLite sums decimals as floats and Django quantizes only plain columns, so
+    # round in SQL: a paid invoice must read 0.00, not -2.8e-14.
+    return Round(
+        Coalesce(
+            Subquery(ledger_sum, output_field=_MONEY), Value(ZERO), output_field=_MONEY
+        ),
+        2,
+        output_field=_MONEY,
     )
 
 

@@ -3,7 +3,7 @@ voids, every balance agrees with the invoice, its payments and the ledger."""
 
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from practica.billing.errors import BillingError
@@ -91,6 +91,14 @@ def _check(actor: Actor, patients: list) -> None:  # type: ignore[type-arg]
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(steps=steps)
+# Found by hypothesis: SQLite summed these as floats and listed -2.8e-14.
+@example(
+    steps=[
+        ("invoice", 0, 20195, False),
+        ("pay", 0, 4071, "cash"),
+        ("pay", 0, -1, "cash"),
+    ]
+)
 def test_balances_reconcile_after_any_sequence(db: None, steps: list) -> None:  # type: ignore[type-arg]
     # given a fresh clinic with two patients (a new clinic per example, since
     # the database is shared by all examples of this test)
