@@ -96,6 +96,11 @@ def record_login(*, request: HttpRequest, user: User) -> None:
     )
 
 
+def get_pending_user(user_id: int | None) -> User | None:
+    """The user who passed the password step and still owes a TOTP code."""
+    return User.objects.filter(pk=user_id).first() if user_id else None
+
+
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 

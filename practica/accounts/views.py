@@ -16,6 +16,7 @@ from practica.accounts.services import (
     check_credentials,
     confirm_device,
     confirmed_device,
+    get_pending_user,
     pending_device,
     record_login,
 )
@@ -64,8 +65,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @public_view
 @require_http_methods(["GET", "POST"])
 def mfa_verify(request: HttpRequest) -> HttpResponse:
-    pending_id = request.session.get(PENDING_KEY)
-    user = User.objects.filter(pk=pending_id).first() if pending_id else None
+    user = get_pending_user(request.session.get(PENDING_KEY))
     if user is None:
         return redirect("accounts:login")
     form = TokenForm(request.POST or None)
