@@ -79,7 +79,12 @@ class PatientSearchKey(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["clinic_id", "key"], name="patient_searchkey_idx")
+            # The patient id is in the index so that search reads the ids of
+            # the patients holding a key from the index alone.
+            models.Index(
+                fields=["clinic_id", "key", "patient"],
+                name="patient_searchkey_cover_idx",
+            )
         ]
 
     def __str__(self) -> str:

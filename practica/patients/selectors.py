@@ -11,18 +11,27 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
+from django.db.models.sql.compiler import SQLCompiler
 
 from practica.audit.services import record_view
 from practica.patients.models import Patient, PatientSearchKey
-from practica.patients.search import name_key, normalise, token_keys, tokens
+from practica.patients.search import (
+    MIN_FUZZY_LENGTH,
+    name_key,
+    normalise,
+    token_keys,
+    tokens,
+)
 from practica.tenancy.access import scoped_get_or_404
 
 if TYPE_CHECKING:
     from practica.tenancy.actor import Actor
 
+SqlAndParams = tuple[str, tuple[str | int, ...]]  # as django-stubs types it
 SEARCH_ORDER = ("last_name_key", "first_name_key", "id")
 MIN_PHONE_DIGITS = 7
 MAX_QUERY_TOKENS = 6
@@ -76,9 +85,78 @@ def _dates_in(query: str) -> list[datetime.date] | None:
     return sorted(set(dates))
 
 
+class _IdIn(Func):
+    """`id IN (ids)`, written `id = ANY(ARRAY(ids))` on PostgreSQL.
+
+    With `IN`, PostgreSQL estimates the set from its parts (every patient with
+    a key one letter away from a common first name: thousands of rows) and
+    reads the whole patient table to join it. An array computed first is
+    estimated at a handful of ids, so the patients are fetched by primary key.
+    """
+
+    arity = 2
+    output_field = BooleanField()
+
+    def __init__(self, ids: QuerySet[Any, Any]) -> None:
+        super().__init__(F("id"), Subquery(ids))
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> SqlAndParams:
+        return self._compile(compiler, "{column} IN {ids}")
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> SqlAndParams:
+        return self._compile(compiler, "{column} = ANY(ARRAY{ids})")
+
+    def _compile(self, compiler: SQLCompiler, template: str) -> SqlAndParams:
+        column, ids = self.get_source_expressions()
+        column_sql, column_params = compiler.compile(column)
+        ids_sql, ids_params = compiler.compile(ids)  # "(SELECT ...)"
+        sql = template.format(column=column_sql, ids=ids_sql)
+        return sql, (*column_params, *ids_params)
+
+
+def _token_matches(clinic_id: int, token: str) -> QuerySet[Any, Any]:
+    """Ids of the patients a name token matches: one of their search keys is
+    at most one edit away, or a name key starts with it."""
+    keyed = PatientSearchKey.objects.filter(
+        clinic_id=clinic_id, key__in=sorted(token_keys(token))
+    ).values_list("patient_id", flat=True)
+    patients = Patient.objects.filter(clinic_id=clinic_id).order_by()
+    by_last = patients.filter(last_name_key__startswith=token).values_list("id")
+    by_first = patients.filter(first_name_key__startswith=token).values_list("id")
+    return keyed.union(by_last, by_first)
+
+
 def _name_filter(clinic_id: int, query_tokens: list[str]) -> Q:
+    """Patients every token matches.
+
+    A token of `MIN_FUZZY_LENGTH` letters or more matches few patients: the id
+    sets of such tokens are read through indexes (search keys, and the name
+    keys' pattern indexes for prefixes), intersected, and the patients left
+    fetched by id. A shorter token ("j", "li", typed first in the search box)
+    matches a large share of the clinic by prefix: it is checked on the rows
+    read instead, and a query of short tokens only reads patients in name
+    order until the page is full.
+    """
+    selective = [t for t in query_tokens if len(t) >= MIN_FUZZY_LENGTH]
     condition = Q()
+    if selective:
+        ids = _token_matches(clinic_id, selective[0])
+        for token in selective[1:]:
+            ids = ids.intersection(_token_matches(clinic_id, token))
+        condition &= Q(_IdIn(ids))
     for token in query_tokens:
+        if len(token) >= MIN_FUZZY_LENGTH:
+            continue
         keyed = PatientSearchKey.objects.filter(
             clinic_id=clinic_id, key__in=sorted(token_keys(token))
         ).values("patient_id")
