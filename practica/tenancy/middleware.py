@@ -14,6 +14,11 @@ from practica.tenancy.actor import Actor
 from practica.tenancy.selectors import get_active_membership
 
 ACTIVITY_KEY = "practica.last_activity"
+# The activity stamp is rewritten only once it is this many seconds old: a new
+# stamp on every page cost a session write (three queries) per request. The
+# stored stamp is then at most this much behind the last page seen, so idle
+# log-off comes at most this much before the clinic's limit, never after it.
+ACTIVITY_STAMP_SECONDS = 30
 EXEMPT_PREFIXES = ("/accounts/", "/static/")
 
 
@@ -40,7 +45,9 @@ class ClinicMiddleware:
                     logout(request)
                     return redirect("/accounts/login/?idle=1")
                 # Background polling must not keep a session alive.
-                if request.headers.get("X-Practica-Poll") != "1":
+                if request.headers.get("X-Practica-Poll") != "1" and (
+                    last is None or now - last > ACTIVITY_STAMP_SECONDS
+                ):
                     request.session[ACTIVITY_KEY] = now
                 roles = list(membership.roles.all())
                 request.actor = Actor(  # type: ignore[attr-defined]

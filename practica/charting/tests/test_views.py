@@ -23,8 +23,9 @@ from practica.tenancy.permissions import BILLING, FRONT_DESK, OWNER
 from practica.tenancy.tests.factories import make_member
 
 # Session, user, membership, roles; note, addenda; the view audit entry (savepoint,
-# chain, insert, chain update, release); the session's activity stamp (3).
-QUERIES_NOTE_DETAIL = 14
+# chain, insert, chain update, release). The warm-up page stamped the session's
+# activity, which is rewritten only when 30 seconds old.
+QUERIES_NOTE_DETAIL = 11
 
 ClientFor = Callable[[Membership], Client]
 HTMX = {"HTTP_HX_REQUEST": "true"}

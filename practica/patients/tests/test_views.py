@@ -132,10 +132,11 @@ def test_list_query_count_does_not_grow(
     url = reverse("patients:patient-list")
     desk_client.get(url)
 
-    # when / then
-    with django_assert_num_queries(14):
+    # when / then: the first page stamped the session's activity, which is
+    # rewritten only when 30 seconds old, so these pages do not save it
+    with django_assert_num_queries(11):
         desk_client.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         desk_client.get(url, {"q": "testlast"}, **HTMX)
 
 
