@@ -48,6 +48,8 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
     """The patient's journey, oldest first, limited to what the actor's role may see.
 
     Four queries whatever the length of the history (one per kind of record).
+    Each reads only the columns the timeline shows: notes and their templates
+    carry large JSON documents, and building whole rows was the main cost.
     """
     patient = scoped_get_or_404(actor, Patient.objects.all(), pk=patient_id)
     default_tz = _clinic_timezone(actor)
@@ -57,6 +59,14 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
             Appointment.objects.for_clinic(actor.clinic)
             .filter(patient=patient)
             .select_related("provider", "appointment_type", "location")
+            .only(
+                "start_at",
+                "status",
+                "appointment_type__name",
+                "provider__display_name",
+                "location__name",
+                "location__timezone",
+            )
         )
         items += [
             TimelineItem(
@@ -75,6 +85,14 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
             ClinicalNote.objects.for_clinic(actor.clinic)
             .filter(patient=patient)
             .select_related("template", "provider", "appointment__location")
+            .only(
+                "signed_at",
+                "created_at",
+                "status",
+                "template__name",
+                "provider__display_name",
+                "appointment__location__timezone",
+            )
         )
         items += [
             TimelineItem(
@@ -93,6 +111,14 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
             Invoice.objects.for_clinic(actor.clinic)
             .filter(patient=patient)
             .select_related("location")
+            .only(
+                "created_at",
+                "number",
+                "issued_on",
+                "status",
+                "total",
+                "location__timezone",
+            )
         )
         items += [
             TimelineItem(
@@ -111,6 +137,13 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
             Payment.objects.for_clinic(actor.clinic)
             .filter(patient=patient)
             .select_related("invoice__location")
+            .only(
+                "received_at",
+                "method",
+                "reference",
+                "amount",
+                "invoice__location__timezone",
+            )
         )
         items += [
             TimelineItem(
