@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -32,11 +34,26 @@ class TimelineItem:
     tz: str
     amount: Decimal | None = None
 
+    @property
+    def local_label(self) -> str:
+        """The time in the record's location, formatted once here rather than by
+        a time-zone block and date filter per line in the template."""
+        return self.at.astimezone(_zone(self.tz)).strftime("%Y-%m-%d %H:%M")
+
+    @property
+    def iso(self) -> str:
+        return self.at.isoformat()
+
 
 @dataclass(frozen=True)
 class Timeline:
     patient: Patient
     items: list[TimelineItem]
+
+
+@functools.cache
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
 
 
 def _clinic_timezone(actor: Actor) -> str:
