@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -155,25 +155,29 @@ class CalendarDay:
         return self.day + dt.timedelta(days=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WeekEntry:
-    """One line of the week list. The local start time and the link are worked
-    out here: with a few hundred lines, the `time` filter and `{% url %}` per
-    line were most of the page's render time."""
+    """One line of the week list, as the strings the template prints.
 
-    appointment: Appointment
-    time_label: str
+    With a few hundred lines, building model instances for each appointment
+    and its patient, type and provider, and the filters and tags the template
+    ran per line, were most of the page's time; every value is worked out
+    here instead, and the template only prints (and escapes) them.
+    """
+
+    status: str
     url: str
+    time_label: str
+    patient_name: str
+    # The type, and the status when the appointment no longer holds the time.
+    detail: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProviderDay:
-    provider: Provider
+    provider_name: str
+    colour: str
     entries: list[WeekEntry]
-
-    @property
-    def appointments(self) -> list[Appointment]:
-        return [entry.appointment for entry in self.entries]
 
 
 @dataclass(frozen=True)
@@ -209,52 +213,50 @@ def _local_midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=tz)
 
 
-def _period_appointments(
-    actor: Actor,
-    location: Location,
-    first: dt.date,
-    days: int,
-    *,
-    starting_within: bool = False,
-    fields: Sequence[str] = (),
-) -> list[Appointment]:
-    """Appointments overlapping the local days [first, first + days), or, with
-    `starting_within`, only those starting in them.
-
-    The second form bounds `start_at` on both sides, so PostgreSQL reads the
-    (clinic, start_at) index range of the period; the overlap form has no lower
-    bound on `start_at` and scans the whole history.
-    """
-    tz = location.tz
+def _utc_bounds(
+    first: dt.date, days: int, tz: dt.tzinfo
+) -> tuple[dt.datetime, dt.datetime]:
+    """The local days [first, first + days) as UTC instants."""
     start = _local_midnight(first, tz).astimezone(dt.UTC)
     end = _local_midnight(first + dt.timedelta(days=days), tz).astimezone(dt.UTC)
-    period = (
-        Q(start_at__gte=start, start_at__lt=end)
-        if starting_within
-        else Q(start_at__lt=end, end_at__gt=start)
-    )
-    appointments = (
-        Appointment.objects.filter(period, clinic=actor.clinic, location=location)
+    return start, end
+
+
+def _period_appointments(
+    actor: Actor, location: Location, first: dt.date, days: int
+) -> list[Appointment]:
+    """Appointments overlapping the local days [first, first + days).
+
+    There is no lower bound on `start_at`, so PostgreSQL scans the clinic's
+    whole history; the week reads only what starts in it (see calendar_week).
+    """
+    start, end = _utc_bounds(first, days, location.tz)
+    return list(
+        Appointment.objects.filter(
+            clinic=actor.clinic, location=location, start_at__lt=end, end_at__gt=start
+        )
         .select_related("patient", "appointment_type", "provider")
         .order_by("start_at", "provider__display_name")
     )
-    if fields:
-        appointments = appointments.only(*fields)
-    return list(appointments)
 
 
-# What the week list shows of an appointment and its related rows. The week
-# template reads nothing else: a field left out here would cost a query per line.
-WEEK_FIELDS = (
+# What the week list shows of an appointment and its related rows, read as
+# plain values (no model instances), in this order.
+WEEK_COLUMNS = (
     "id",
     "start_at",
     "status",
+    "provider_id",
     "provider__display_name",
     "provider__colour",
     "patient__first_name",
     "patient__last_name",
     "appointment_type__name",
 )
+
+STATUS_LABELS: dict[str, str] = {
+    str(value): str(label) for value, label in Appointment.Status.choices
+}
 
 
 def _appointment_url_maker() -> Callable[[uuid.UUID], str]:
@@ -265,15 +267,15 @@ def _appointment_url_maker() -> Callable[[uuid.UUID], str]:
 
 
 def _record_schedule_view(
-    actor: Actor, location: Location, appointments: list[Appointment], period: str
+    actor: Actor, location: Location, shown: int, period: str
 ) -> None:
     """A calendar shows many patients' names: one view entry per page shown."""
-    if appointments:
+    if shown:
         record_view(
             actor=actor,
             obj=location,
             patient_id=None,
-            detail=f"schedule {period} appointments={len(appointments)}",
+            detail=f"schedule {period} appointments={shown}",
         )
 
 
@@ -305,7 +307,7 @@ def calendar_day(*, actor: Actor, location: Location, day: dt.date) -> CalendarD
             )
         )
     )
-    _record_schedule_view(actor, location, appointments, f"day {day.isoformat()}")
+    _record_schedule_view(actor, location, len(appointments), f"day {day.isoformat()}")
     active = [a for a in appointments if a.is_active]
     released = [a for a in appointments if not a.is_active]
 
@@ -389,34 +391,60 @@ def calendar_day(*, actor: Actor, location: Location, day: dt.date) -> CalendarD
 def calendar_week(
     *, actor: Actor, location: Location, week_start: dt.date
 ) -> CalendarWeek:
-    """Seven days from the Monday of `week_start`; appointments per provider."""
+    """Seven days from the Monday of `week_start`; appointments per provider.
+
+    The week lists each appointment under the local day it starts on, so only
+    those starting in the week are read (and counted in the audit), through
+    the (clinic, start_at) index.
+    """
     monday = week_start - dt.timedelta(days=week_start.weekday())
     tz = location.tz
-    # The week lists each appointment under the local day it starts on, so
-    # only those starting in the week are read (and counted in the audit).
-    appointments = _period_appointments(
-        actor, location, monday, 7, starting_within=True, fields=WEEK_FIELDS
+    start, end = _utc_bounds(monday, 7, tz)
+    rows = list(
+        Appointment.objects.filter(
+            clinic=actor.clinic,
+            location=location,
+            start_at__gte=start,
+            start_at__lt=end,
+        )
+        .order_by("start_at", "provider__display_name")
+        .values_list(*WEEK_COLUMNS)
     )
-    _record_schedule_view(actor, location, appointments, f"week {monday.isoformat()}")
-    days: list[WeekDay] = []
+    _record_schedule_view(actor, location, len(rows), f"week {monday.isoformat()}")
     per_day: dict[dt.date, dict[int, ProviderDay]] = {
         monday + dt.timedelta(days=i): {} for i in range(7)
     }
     url_for = _appointment_url_maker()
-    for a in appointments:
-        local_start = a.start_at.astimezone(tz)
+    released = Appointment.RELEASING
+    for pk, start_at, status, provider_id, name, colour, first, last, kind in rows:
+        local_start = start_at.astimezone(tz)
         groups = per_day.get(local_start.date())
         if groups is None:  # a zone whose midnight is skipped by a DST change
             continue
-        group = groups.get(a.provider_id)
+        group = groups.get(provider_id)
         if group is None:
-            group = groups[a.provider_id] = ProviderDay(provider=a.provider, entries=[])
+            group = groups[provider_id] = ProviderDay(
+                provider_name=name, colour=colour, entries=[]
+            )
         group.entries.append(
             WeekEntry(
-                appointment=a, time_label=f"{local_start:%H:%M}", url=url_for(a.pk)
+                status=status,
+                url=url_for(pk),
+                time_label=f"{local_start:%H:%M}",
+                # As Patient.full_name.
+                patient_name=f"{first} {last}",
+                detail=(
+                    f"{kind} \u00b7 {STATUS_LABELS[status]}"
+                    if status in released
+                    else kind
+                ),
             )
         )
-    for day, groups in per_day.items():
-        ordered = sorted(groups.values(), key=lambda g: g.provider.display_name)
-        days.append(WeekDay(day=day, groups=ordered))
+    days = [
+        WeekDay(
+            day=day,
+            groups=sorted(groups.values(), key=lambda g: g.provider_name),
+        )
+        for day, groups in per_day.items()
+    ]
     return CalendarWeek(location=location, week_start=monday, days=days)

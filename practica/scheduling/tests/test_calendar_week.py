@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practica.audit.models import AuditEntry
+from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import Appointment
 from practica.scheduling.tests.factories import (
     MONDAY,
@@ -126,3 +127,19 @@ def test_week_shows_status_of_released_appointments(
         f'<span class="cal-appt-time">09:00</span> {cancelled.patient.full_name} '
         f'<span class="muted">{cancelled.appointment_type.name} · Cancelled</span>'
     ) in body
+
+
+def test_week_escapes_names(clinic: Clinic, desk_client: Client) -> None:
+    # given: markup in a patient's name and a provider's display name
+    patient = PatientFactory(clinic=clinic, first_name="<b>Ann</b>", last_name="O'Hara")
+    provider = make_provider(clinic, display_name="Dr <i>Lee</i> & Co")
+    make_appointment(clinic, patient=patient, provider=provider)
+
+    # when
+    body, _ = _week(desk_client, MONDAY)
+
+    # then: printed as text, never as markup
+    assert "&lt;b&gt;Ann&lt;/b&gt; O&#x27;Hara" in body
+    assert "Dr &lt;i&gt;Lee&lt;/i&gt; &amp; Co" in body
+    assert "<b>Ann" not in body
+    assert "<i>Lee" not in body

@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 from django.http import Http404
+from django.urls import reverse
 
 from practica.audit.models import AuditEntry
 from practica.audit.services import record_view
 from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import Appointment
 from practica.scheduling.selectors import (
+    WeekEntry,
     calendar_day,
     calendar_week,
     get_appointment_for,
@@ -190,14 +192,54 @@ def test_calendar_week_query_count_is_constant(
             actor=desk, location=location, week_start=MONDAY + dt.timedelta(days=2)
         )
         names = [
-            (a.patient.full_name, a.provider.display_name)
+            (e.patient_name, g.provider_name)
             for d in week.days
             for g in d.groups
-            for a in g.appointments
+            for e in g.entries
         ]
     assert week.week_start == MONDAY
     assert len(names) == providers * per_provider
     assert len(week.days[0].groups) == providers
+
+
+def test_calendar_week_lines_hold_what_the_page_prints(
+    desk: Actor, clinic: Clinic
+) -> None:
+    # given: a booked visit at 09:00 and a no-show at 10:00 (Toronto time) on the
+    # Tuesday, for the same provider
+    provider = make_provider(clinic, display_name="Dr Lee", colour="#aa3300")
+    tuesday = MONDAY + dt.timedelta(days=1)
+    booked = make_appointment(clinic, provider=provider, start_at=local(tuesday, 9))
+    missed = make_appointment(
+        clinic,
+        provider=provider,
+        start_at=local(tuesday, 10),
+        status=Appointment.Status.NO_SHOW,
+    )
+
+    # when
+    week = calendar_week(actor=desk, location=main_location(clinic), week_start=MONDAY)
+
+    # then
+    assert [len(d.groups) for d in week.days] == [0, 1, 0, 0, 0, 0, 0]
+    group = week.days[1].groups[0]
+    assert (group.provider_name, group.colour) == ("Dr Lee", "#aa3300")
+    assert group.entries == [
+        WeekEntry(
+            status="booked",
+            url=reverse("scheduling:appointment-detail", args=[booked.pk]),
+            time_label="09:00",
+            patient_name=booked.patient.full_name,
+            detail=booked.appointment_type.name,
+        ),
+        WeekEntry(
+            status="no_show",
+            url=reverse("scheduling:appointment-detail", args=[missed.pk]),
+            time_label="10:00",
+            patient_name=missed.patient.full_name,
+            detail=f"{missed.appointment_type.name} \u00b7 No-show",
+        ),
+    ]
 
 
 def test_calendar_records_one_view_entry_when_it_shows_patients(
