@@ -13,6 +13,8 @@ from practica.audit.services import record_view
 from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import Appointment
 from practica.scheduling.selectors import (
+    PlacedAppointment,
+    ReleasedAppointment,
     WeekEntry,
     calendar_day,
     calendar_week,
@@ -86,13 +88,31 @@ def test_calendar_day_positions_appointments_by_local_time(
     assert [c.provider for c in day.columns] == [provider]
     assert day.rows[0].label == "09:00"
     assert len(day.rows) == 32
-    placed = day.columns[0].appointments
-    assert [(p.appointment, p.row, p.span, p.time_range) for p in placed] == [
-        (appointment, 5, 3, "10:00\u201310:45")
+    assert day.columns[0].appointments == [
+        PlacedAppointment(
+            row=5,
+            span=3,
+            status="booked",
+            url=reverse("scheduling:appointment-detail", args=[appointment.pk]),
+            time_range="10:00\u201310:45",
+            patient_name=appointment.patient.full_name,
+            type_name=appointment.appointment_type.name,
+            status_label="Booked",
+        )
     ]
     slots = day.columns[0].slots
     assert all(s.is_working for s in slots)
-    assert slots[4].start_param == "2031-03-03T10:00"
+    assert (
+        slots[4].css,
+        slots[4].start_param,
+        slots[4].label,
+        slots[4].book_label,
+    ) == (
+        "cal-slot cal-r5 is-working",
+        "2031-03-03T10:00",
+        "10:00",
+        "Book Dr Lee at 10:00",
+    )
 
 
 def test_calendar_day_widens_for_outside_hours_and_marks_unavailable(
@@ -114,6 +134,10 @@ def test_calendar_day_widens_for_outside_hours_and_marks_unavailable(
     late_working = [s.label for s in late_column.slots if s.is_working]
     assert (early_working[0], early_working[-1]) == ("09:00", "11:45")
     assert (late_working[0], late_working[-1]) == ("13:00", "16:45")
+    assert (late_column.slots[0].css, late_column.slots[0].label) == (
+        "cal-slot cal-r1 is-off",
+        "07:30",
+    )
 
 
 def test_calendar_day_keeps_released_apart(desk: Actor, clinic: Clinic) -> None:
@@ -128,7 +152,16 @@ def test_calendar_day_keeps_released_apart(desk: Actor, clinic: Clinic) -> None:
 
     # then
     assert day.columns[0].appointments == []
-    assert day.released == [cancelled]
+    assert day.released == [
+        ReleasedAppointment(
+            status="cancelled",
+            url=reverse("scheduling:appointment-detail", args=[cancelled.pk]),
+            time_label="10:00",
+            provider_name=provider.display_name,
+            patient_name=cancelled.patient.full_name,
+            status_label="Cancelled",
+        )
+    ]
 
 
 def test_calendar_day_shows_no_other_clinic_or_location(
@@ -162,13 +195,12 @@ def test_calendar_day_query_count_is_constant(
     location = main_location(clinic)
     record_view(actor=desk, obj=location, patient_id=None)
 
-    # when / then: appointments, providers, their hours + the view audit entry
-    with django_assert_num_queries(3 + AUDIT_ENTRY_QUERIES):
+    # when / then: appointments, their patients' names, providers, their hours
+    # + the view audit entry
+    with django_assert_num_queries(4 + AUDIT_ENTRY_QUERIES):
         day = calendar_day(actor=desk, location=location, day=MONDAY)
         names = [
-            (p.appointment.patient.full_name, p.appointment.appointment_type.name)
-            for c in day.columns
-            for p in c.appointments
+            (p.patient_name, p.type_name) for c in day.columns for p in c.appointments
         ]
     assert len(names) == providers * per_provider
 
