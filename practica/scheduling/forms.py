@@ -15,7 +15,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from practica.patients.models import Patient
-from practica.scheduling.models import Appointment, AppointmentType, Provider
+from practica.scheduling.models import Appointment, AppointmentType, Modality, Provider
 from practica.tenancy.models import Location
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -203,3 +203,110 @@ class StatusForm(forms.Form):
             (Appointment.Status.BOOKED, "Booked"),
         ]
     )
+
+
+class AppointmentTypeForm(forms.Form):
+    """A bookable service: what it is called, how long it takes, what it costs."""
+
+    name = forms.CharField(max_length=120)
+    modality = forms.ChoiceField(choices=Modality.choices)
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=5, max_value=480
+    )
+    price = forms.DecimalField(
+        min_value=0, max_digits=10, decimal_places=2, label="Price ($)"
+    )
+    service_code = forms.CharField(max_length=20, required=False)
+    is_taxable = forms.BooleanField(
+        required=False,
+        label="Taxable (products, fitness; most health services are not)",
+    )
+    is_active = forms.BooleanField(
+        required=False, initial=True, label="Offered (shown when booking)"
+    )
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter the service's name.")
+        return name
+
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class WorkingHoursForm(forms.Form):
+    """One provider's hours at one location on one weekday: up to two blocks
+    (e.g. a morning and an afternoon around a lunch break), or a day off."""
+
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none())
+    location = forms.ModelChoiceField(queryset=Location.objects.none())
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int)
+    start_time = forms.TimeField(
+        required=False, label="From", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        required=False, label="To", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    second_start_time = forms.TimeField(
+        required=False,
+        label="Then from",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    second_end_time = forms.TimeField(
+        required=False, label="To", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    is_day_off = forms.BooleanField(required=False, label="Not working that day")
+
+    def __init__(
+        self,
+        *args: Any,
+        providers: QuerySet[Provider],
+        locations: QuerySet[Location],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (("provider", providers), ("location", locations)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        blocks: list[tuple[dt.time, dt.time]] = []
+        if not data.get("is_day_off"):
+            pairs = [
+                ("start_time", "end_time"),
+                ("second_start_time", "second_end_time"),
+            ]
+            for start_name, end_name in pairs:
+                start, end = data.get(start_name), data.get(end_name)
+                if start is None and end is None:
+                    continue
+                if start is None or end is None:
+                    self.add_error(
+                        end_name if end is None else start_name, "Give both times."
+                    )
+                elif start >= end:
+                    self.add_error(end_name, "The end must be after the start.")
+                else:
+                    blocks.append((start, end))
+            if not blocks and not self.errors:
+                self.add_error(
+                    "start_time", "Give the hours, or tick 'Not working that day'."
+                )
+            if len(blocks) == 2 and blocks[0][1] > blocks[1][0]:
+                self.add_error(
+                    "second_start_time",
+                    "The second block must start after the first ends.",
+                )
+        data["blocks"] = blocks
+        return data

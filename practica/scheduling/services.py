@@ -462,6 +462,8 @@ def create_appointment_type(
         raise InvalidBookingError("The duration must be at least one minute.")
     if price < 0:
         raise InvalidBookingError("The price cannot be negative.")
+    if AppointmentType.objects.filter(clinic=clinic, name=name).exists():
+        raise InvalidBookingError("Another service already has that name.")
     with transaction.atomic():
         appointment_type = AppointmentType.objects.create(
             clinic=clinic,
@@ -477,5 +479,48 @@ def create_appointment_type(
             action="create",
             obj=appointment_type,
             patient_id=None,
+        )
+    return appointment_type
+
+
+def update_appointment_type(
+    *,
+    actor: Actor,
+    appointment_type: AppointmentType,
+    name: str,
+    modality: str,
+    duration_minutes: int,
+    price: Decimal,
+    service_code: str,
+    is_taxable: bool,
+    is_active: bool,
+) -> AppointmentType:
+    """Change a service. Booked appointments keep their times; invoices already
+    issued keep their prices (they copied them)."""
+    _check_same_clinic(actor, appointment_type)
+    if duration_minutes <= 0:
+        raise InvalidBookingError("The duration must be at least one minute.")
+    if price < 0:
+        raise InvalidBookingError("The price cannot be negative.")
+    if (
+        AppointmentType.objects.filter(clinic=actor.clinic, name=name)
+        .exclude(pk=appointment_type.pk)
+        .exists()
+    ):
+        raise InvalidBookingError("Another service already has that name.")
+    with transaction.atomic():
+        AppointmentType.objects.filter(pk=appointment_type.pk).update(
+            name=name,
+            modality=modality,
+            duration_minutes=duration_minutes,
+            price=price,
+            service_code=service_code,
+            is_taxable=is_taxable,
+            is_active=is_active,
+            updated_at=timezone.now(),
+        )
+        appointment_type.refresh_from_db()
+        record_change(
+            actor=actor, action="update", obj=appointment_type, patient_id=None
         )
     return appointment_type

@@ -5,6 +5,10 @@ from practica.scheduling import views
 app_name = "scheduling"
 urlpatterns = [
     path("", views.calendar, name="calendar"),
+    path("setup/", views.setup, name="setup"),
+    path("setup/services/create/", views.type_create, name="type-create"),
+    path("setup/services/<int:type_id>/edit/", views.type_edit, name="type-edit"),
+    path("setup/hours/", views.hours_set, name="hours-set"),
     path(
         "appointments/create/",
         views.appointment_create,

@@ -21,10 +21,12 @@ from practica.scheduling.errors import (
 )
 from practica.scheduling.forms import (
     AppointmentForm,
+    AppointmentTypeForm,
     CalendarQueryForm,
     CancelForm,
     MoveForm,
     StatusForm,
+    WorkingHoursForm,
 )
 from practica.scheduling.models import Appointment
 from practica.scheduling.selectors import (
@@ -32,21 +34,27 @@ from practica.scheduling.selectors import (
     calendar_week,
     get_appointment_for,
     get_appointment_for_change,
+    get_appointment_type_for,
     get_patient_for_booking,
+    list_all_appointment_types,
     list_appointment_types,
     list_bookable_patients,
     list_locations,
+    list_provider_weeks,
     list_providers,
 )
 from practica.scheduling.services import (
     book_appointment,
     cancel_appointment,
+    create_appointment_type,
     move_appointment,
     set_status,
+    set_working_hours,
+    update_appointment_type,
 )
 from practica.tenancy.access import clinic_view, get_actor
 from practica.tenancy.actor import Actor
-from practica.tenancy.permissions import SCHEDULE_EDIT, SCHEDULE_VIEW
+from practica.tenancy.permissions import CLINIC_MANAGE, SCHEDULE_EDIT, SCHEDULE_VIEW
 
 CONFLICT = 409
 INVALID = 422
@@ -332,3 +340,123 @@ def appointment_status(request: HttpRequest, appointment_id: uuid.UUID) -> HttpR
         return response
     messages.success(request, f"Marked {appointment.get_status_display().lower()}.")
     return redirect("scheduling:appointment-detail", appointment.pk)
+
+
+# --- clinic set-up: services and working hours -----------------------------------
+
+
+def _setup_context(
+    actor: Actor,
+    type_form: AppointmentTypeForm | None = None,
+    hours_form: WorkingHoursForm | None = None,
+) -> dict[str, Any]:
+    providers = list_providers(actor=actor)
+    locations = list_locations(actor=actor)
+    return {
+        "types": list_all_appointment_types(actor=actor),
+        "weeks": list_provider_weeks(actor=actor),
+        "type_form": type_form or AppointmentTypeForm(),
+        "hours_form": hours_form
+        or WorkingHoursForm(providers=providers, locations=locations),
+    }
+
+
+@require_GET
+@clinic_view(CLINIC_MANAGE)
+def setup(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    return render(request, "scheduling/setup.html", _setup_context(actor))
+
+
+@require_POST
+@clinic_view(CLINIC_MANAGE)
+def type_create(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    form = AppointmentTypeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            create_appointment_type(
+                clinic=actor.clinic,
+                actor=actor,
+                name=data["name"],
+                modality=data["modality"],
+                duration_minutes=data["duration_minutes"],
+                price=data["price"],
+                service_code=data["service_code"],
+                is_taxable=data["is_taxable"],
+            )
+        except SchedulingError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, "Service added.")
+            return redirect("scheduling:setup")
+    return render(
+        request,
+        "scheduling/setup.html",
+        _setup_context(actor, type_form=form),
+        status=INVALID,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@clinic_view(CLINIC_MANAGE)
+def type_edit(request: HttpRequest, type_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    appointment_type = get_appointment_type_for(actor=actor, type_id=type_id)
+    if request.method == "POST":
+        form = AppointmentTypeForm(request.POST)
+        if form.is_valid():
+            try:
+                update_appointment_type(
+                    actor=actor, appointment_type=appointment_type, **form.cleaned_data
+                )
+            except SchedulingError as error:
+                form.add_error("name", str(error))
+            else:
+                messages.success(request, "Service saved.")
+                return redirect("scheduling:setup")
+        status = INVALID
+    else:
+        form = AppointmentTypeForm(
+            initial={
+                field: getattr(appointment_type, field)
+                for field in AppointmentTypeForm.base_fields
+            }
+        )
+        status = 200
+    return render(
+        request,
+        "scheduling/type_form.html",
+        {"form": form, "appointment_type": appointment_type},
+        status=status,
+    )
+
+
+@require_POST
+@clinic_view(CLINIC_MANAGE)
+def hours_set(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    form = WorkingHoursForm(
+        request.POST,
+        providers=list_providers(actor=actor),
+        locations=list_locations(actor=actor),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        set_working_hours(
+            clinic=actor.clinic,
+            actor=actor,
+            provider=data["provider"],
+            location=data["location"],
+            weekday=data["weekday"],
+            blocks=data["blocks"],
+        )
+        messages.success(request, "Working hours saved.")
+        return redirect("scheduling:setup")
+    return render(
+        request,
+        "scheduling/setup.html",
+        _setup_context(actor, hours_form=form),
+        status=INVALID,
+    )

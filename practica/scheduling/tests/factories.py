@@ -147,4 +147,5 @@ def _appointment_id(clinic: Clinic) -> object:
 
 URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
     "appointment_id": _appointment_id,
+    "type_id": lambda clinic: AppointmentTypeFactory(clinic=clinic).pk,
 }
