@@ -28,6 +28,32 @@ class LoginResult:
     error: str = ""
 
 
+def _clinic_ids(user: User | None) -> list[int | None]:
+    """The clinics whose audit trail should show this person's log-ins: each
+    clinic they work at, so that its owner sees them (or none at all)."""
+    if user is None:
+        return [None]
+    ids = list(
+        user.memberships.filter(is_active=True).values_list("clinic_id", flat=True)
+    )
+    return list(ids) or [None]
+
+
+def _record(
+    *, user: User | None, outcome: str, ip: str, agent: str, detail: str = ""
+) -> None:
+    for clinic_id in _clinic_ids(user):
+        record_auth_event(
+            user=user,
+            clinic_id=clinic_id,
+            action="login",
+            outcome=outcome,
+            ip=ip,
+            user_agent=agent,
+            detail=detail,
+        )
+
+
 def _meta(request: HttpRequest) -> tuple[str, str]:
     return str(request.META.get("REMOTE_ADDR", "")), request.headers.get(
         "User-Agent", ""
@@ -41,15 +67,7 @@ def check_credentials(
     user = User.objects.filter(email=email.strip().lower()).first()
     now = timezone.now()
     if user is not None and user.locked_until and user.locked_until > now:
-        record_auth_event(
-            user=user,
-            clinic_id=None,
-            action="login",
-            outcome="denied",
-            ip=ip,
-            user_agent=agent,
-            detail="locked",
-        )
+        _record(user=user, outcome="denied", ip=ip, agent=agent, detail="locked")
         return LoginResult(user=None, error=LOCKED_MESSAGE)
     authenticated = authenticate(
         request, username=email.strip().lower(), password=password
@@ -65,14 +83,8 @@ def check_credentials(
                     )
                     user.failed_login_count = 0
                 user.save(update_fields=["failed_login_count", "locked_until"])
-        record_auth_event(
-            user=user,
-            clinic_id=None,
-            action="login",
-            outcome="denied",
-            ip=ip,
-            user_agent=agent,
-            detail="bad credentials",
+        _record(
+            user=user, outcome="denied", ip=ip, agent=agent, detail="bad credentials"
         )
         if user is not None and user.locked_until and user.locked_until > now:
             return LoginResult(user=None, error=LOCKED_MESSAGE)
@@ -86,14 +98,7 @@ def check_credentials(
 
 def record_login(*, request: HttpRequest, user: User) -> None:
     ip, agent = _meta(request)
-    record_auth_event(
-        user=user,
-        clinic_id=None,
-        action="login",
-        outcome=AuditEntry.Outcome.ALLOWED,
-        ip=ip,
-        user_agent=agent,
-    )
+    _record(user=user, outcome=AuditEntry.Outcome.ALLOWED, ip=ip, agent=agent)
 
 
 def get_pending_user(user_id: int | None) -> User | None:

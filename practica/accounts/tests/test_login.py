@@ -174,3 +174,25 @@ def test_passwords_are_hashed_with_pbkdf2(settings: object) -> None:
     assert production.PASSWORD_HASHERS == [
         "django.contrib.auth.hashers.PBKDF2PasswordHasher"
     ]
+
+
+def test_log_ins_and_failures_appear_in_the_clinics_audit_trail(
+    clinic: Clinic, other_clinic: Clinic, member_factory: Callable[..., Membership]
+) -> None:
+    # given a person working at one clinic
+    member = member_factory(clinic, ["front_desk"])
+    # when they fail once, then log in
+    _login(Client(), member.user.email, "wrong-password")
+    _login(Client(), member.user.email, TEST_PASSWORD)
+    # then the clinic's trail has both, with the address; the other clinic's has none
+    entries = AuditEntry.objects.filter(clinic_id=clinic.pk, action="login").order_by(
+        "seq"
+    )
+    assert [(e.outcome, e.detail) for e in entries] == [
+        ("denied", "bad credentials"),
+        ("allowed", ""),
+    ]
+    assert entries[0].ip == "127.0.0.1"
+    assert not AuditEntry.objects.filter(
+        clinic_id=other_clinic.pk, action="login"
+    ).exists()
