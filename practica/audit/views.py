@@ -10,6 +10,7 @@ from practica.audit.forms import AuditFilterForm
 from practica.audit.selectors import list_entries
 from practica.tenancy.access import clinic_view, get_actor
 from practica.tenancy.permissions import AUDIT_VIEW
+from practica.tenancy.selectors import list_members
 
 CSV_COLUMNS = [
     "at",
@@ -44,10 +45,17 @@ def _filtered(request: HttpRequest, form: AuditFilterForm):  # type: ignore[no-u
     )
 
 
+def _members(request: HttpRequest) -> list[tuple[int, str]]:
+    return [
+        (m.user_id, f"{m.user.full_name} ({m.user.email})")
+        for m in list_members(actor=get_actor(request))
+    ]
+
+
 @require_GET
 @clinic_view(AUDIT_VIEW)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, members=_members(request))
     entries = _filtered(request, form)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -60,7 +68,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @clinic_view(AUDIT_VIEW)
 def audit_export(request: HttpRequest) -> HttpResponseBase:
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, members=_members(request))
     if form.is_bound and not form.is_valid():
         return HttpResponse(
             "; ".join(

@@ -10,6 +10,7 @@ from practica.audit.models import AuditEntry
 from practica.audit.services import record_view
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic, Membership
+from practica.tenancy.tests.factories import actor_for
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,30 @@ def test_front_desk_cannot_read_the_audit_trail(
     assert response.status_code == 403
     denied = AuditEntry.objects.get(outcome="denied")
     assert denied.object_id == "audit:entry-list"
+
+
+def test_admin_filters_by_staff_member(
+    clinic: Clinic,
+    other_clinic: Clinic,
+    member_factory: Callable[..., Membership],
+    client_for: Callable[[Membership], Client],
+) -> None:
+    # given two staff members who each viewed something
+    desk = member_factory(clinic, ["front_desk"])
+    outsider = member_factory(other_clinic, ["owner"])
+    record_view(actor=actor_for(desk), obj=clinic, patient_id=uuid.uuid4())
+    record_view(
+        actor=actor_for(member_factory(clinic, ["billing"])),
+        obj=clinic,
+        patient_id=None,
+    )
+    client = client_for(member_factory(clinic, ["admin"]))
+    # when
+    export = client.get("/audit/export.csv", {"user": str(desk.user.pk)})
+    foreign = client.get("/audit/", {"user": str(outsider.user.pk)})
+    # then: only the member's entries; another clinic's user is not a choice
+    rows = b"".join(export.streaming_content).decode().strip().splitlines()
+    assert len(rows) == 2
+    assert desk.user.email in rows[1]
+    assert foreign.status_code == 422
+    assert "Staff member: Select a valid choice." in foreign.content.decode()
