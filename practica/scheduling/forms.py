@@ -158,6 +158,11 @@ class AppointmentForm(_TimeFields):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
+        if not self.is_bound and not self.initial.get("location"):
+            # A clinic with one location should not have to pick it every time.
+            only = list(locations[:2])
+            if len(only) == 1:
+                self.initial["location"] = only[0].pk
 
     def _location(self) -> Location | None:
         location = self.cleaned_data.get("location")
