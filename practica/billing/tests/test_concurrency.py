@@ -4,9 +4,11 @@ Each thread has its own database connection, so this needs real concurrent
 connections. PostgreSQL has them; SQLite does only on a file database (set
 PRACTICA_SQLITE_TEST_PATH). pytest-django's default SQLite test database is a
 shared-cache in-memory database, where concurrent writers fail with "table is
-locked" instead of waiting on the busy timeout, so the threaded test is skipped
-there; `test_services.test_numbers_run_one_two_three_per_clinic` still checks
-the numbering sequentially on every database.
+locked" instead of waiting on the busy timeout, so the threaded tests are
+skipped there. On SQLite the same guarantees are proved through HTTP by
+`test_concurrency_http.py`, against a real server on a file database; and
+`test_services.test_numbers_run_one_two_three_per_clinic` checks the numbering
+sequentially on every database.
 """
 
 import threading

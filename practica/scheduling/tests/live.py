@@ -50,6 +50,9 @@ class LiveSite:
     def count_rows(self, sql: str) -> int:
         return count_rows(self.env, sql)
 
+    def query_rows(self, sql: str) -> list[tuple[object, ...]]:
+        return query_rows(self.env, sql)
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -206,6 +209,13 @@ def run_script(env: Mapping[str, str], code: str) -> str:
 
 def count_rows(env: Mapping[str, str], sql: str) -> int:
     """Run a counting query straight against the site's database."""
+    rows = query_rows(env, sql)
+    assert rows
+    return int(str(rows[0][0]))
+
+
+def query_rows(env: Mapping[str, str], sql: str) -> list[tuple[object, ...]]:
+    """Run a query straight against the site's database; all its rows."""
     if env.get("PRACTICA_DATABASE") == "postgres":
         with psycopg.connect(
             host=env.get("PRACTICA_PG_HOST", "127.0.0.1"),
@@ -213,14 +223,9 @@ def count_rows(env: Mapping[str, str], sql: str) -> int:
             user=env.get("PRACTICA_PG_USER", "postgres"),
             dbname=env["PRACTICA_PG_NAME"],
         ) as connection:
-            row = connection.execute(sql).fetchone()
-    else:
-        with contextlib.closing(
-            sqlite3.connect(env["PRACTICA_SQLITE_PATH"])
-        ) as connection:
-            row = connection.execute(sql).fetchone()
-    assert row is not None
-    return int(str(row[0]))
+            return list(connection.execute(sql).fetchall())
+    with contextlib.closing(sqlite3.connect(env["PRACTICA_SQLITE_PATH"])) as connection:
+        return [tuple(row) for row in connection.execute(sql).fetchall()]
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], base_url: str) -> None:
