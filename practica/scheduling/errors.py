@@ -26,3 +26,7 @@ class InvalidTransitionError(SchedulingError):
 
 class InvalidBookingError(SchedulingError):
     """The booking's parts do not fit together (inactive type, naive time...)."""
+
+
+class FeedPermissionError(SchedulingError):
+    """Only the provider or a clinic manager may manage a provider's feed."""

@@ -7,6 +7,7 @@ inside an IMMEDIATE (write-locked, hence serialised) transaction.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from decimal import Decimal
 
@@ -129,6 +130,9 @@ class Appointment(TenantModel):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     front_desk_note = models.CharField(max_length=300, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
+    # How many times the appointment changed (moved, status, cancelled): the
+    # calendar feed's SEQUENCE, so calendar apps update the event they hold.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["start_at"]
@@ -153,3 +157,38 @@ class Appointment(TenantModel):
     @property
     def is_active(self) -> bool:
         return self.status not in self.RELEASING
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(TenantModel):
+    """A provider's private iCalendar subscription, authenticated by its token.
+
+    A provider has at most one active (unrevoked) feed; replacing it revokes the
+    old one so a leaked address can be shut off.
+    """
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active_per_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

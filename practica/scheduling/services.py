@@ -22,6 +22,7 @@ from django.utils import timezone
 from practica.audit.services import record_change
 from practica.patients.models import Patient
 from practica.scheduling.errors import (
+    FeedPermissionError,
     InvalidBookingError,
     InvalidTransitionError,
     OutsideWorkingHoursError,
@@ -30,11 +31,13 @@ from practica.scheduling.errors import (
 from practica.scheduling.models import (
     Appointment,
     AppointmentType,
+    CalendarFeed,
     Provider,
     WorkingHours,
 )
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic, Location, Membership
+from practica.tenancy.permissions import CLINIC_MANAGE
 
 logger = logging.getLogger(__name__)
 
@@ -291,10 +294,11 @@ def move_appointment(
         current.provider = new_provider
         current.start_at = start_at
         current.end_at = end_at
+        current.sequence += 1
         _save_checked(
             current,
             location=location,
-            update_fields=["provider", "start_at", "end_at"],
+            update_fields=["provider", "start_at", "end_at", "sequence"],
         )
         record_change(
             actor=actor,
@@ -321,7 +325,10 @@ def set_status(*, actor: Actor, appointment: Appointment, status: str) -> Appoin
         previous = current.status
         current.status = status
         current.status_changed_at = timezone.now()
-        current.save(update_fields=["status", "status_changed_at", "updated_at"])
+        current.sequence += 1
+        current.save(
+            update_fields=["status", "status_changed_at", "sequence", "updated_at"]
+        )
         record_change(
             actor=actor,
             action="status",
@@ -351,8 +358,15 @@ def cancel_appointment(
         current.status = Status.CANCELLED
         current.status_changed_at = timezone.now()
         current.cancel_reason = reason[:200]
+        current.sequence += 1
         current.save(
-            update_fields=["status", "status_changed_at", "cancel_reason", "updated_at"]
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "cancel_reason",
+                "sequence",
+                "updated_at",
+            ]
         )
         record_change(
             actor=actor,
@@ -362,6 +376,66 @@ def cancel_appointment(
             detail=f"{previous}->cancelled",
         )
     return current
+
+
+# --- calendar feeds -------------------------------------------------------------
+
+
+def _check_may_manage_feed(actor: Actor, provider: Provider) -> None:
+    _check_same_clinic(actor, provider)
+    is_self = (
+        actor.membership is not None and actor.membership.pk == provider.membership_id
+    )
+    if not (is_self or actor.can(CLINIC_MANAGE)):
+        raise FeedPermissionError(
+            "Only the provider or a clinic manager can manage a calendar feed."
+        )
+
+
+def create_feed(*, actor: Actor, provider: Provider) -> CalendarFeed:
+    """A new private feed for `provider`; the previous active one stops working."""
+    _check_may_manage_feed(actor, provider)
+    with transaction.atomic():
+        now = timezone.now()
+        previous = list(
+            CalendarFeed.objects.select_for_update().filter(
+                clinic=actor.clinic, provider=provider, revoked_at__isnull=True
+            )
+        )
+        for old in previous:
+            old.revoked_at = now
+            old.save(update_fields=["revoked_at", "updated_at"])
+            record_change(
+                actor=actor,
+                action="revoke",
+                obj=old,
+                patient_id=None,
+                detail="replaced",
+            )
+        feed = CalendarFeed.objects.create(clinic=actor.clinic, provider=provider)
+        record_change(
+            actor=actor,
+            action="create",
+            obj=feed,
+            patient_id=None,
+            detail=f"provider={provider.pk}",
+        )
+    logger.info("calendar_feed.created", extra={"feed_id": feed.pk})
+    return feed
+
+
+def revoke_feed(*, actor: Actor, feed: CalendarFeed) -> CalendarFeed:
+    """Stop a feed working; revoking a revoked feed changes nothing."""
+    _check_same_clinic(actor, feed)
+    _check_may_manage_feed(actor, feed.provider)
+    if feed.revoked_at is not None:
+        return feed
+    with transaction.atomic():
+        feed.revoked_at = timezone.now()
+        feed.save(update_fields=["revoked_at", "updated_at"])
+        record_change(actor=actor, action="revoke", obj=feed, patient_id=None)
+    logger.info("calendar_feed.revoked", extra={"feed_id": feed.pk})
+    return feed
 
 
 # --- set-up: providers, hours, appointment types -------------------------------

@@ -9,6 +9,10 @@ urlpatterns = [
     path("setup/services/create/", views.type_create, name="type-create"),
     path("setup/services/<int:type_id>/edit/", views.type_edit, name="type-edit"),
     path("setup/hours/", views.hours_set, name="hours-set"),
+    path("feeds/", views.feed_list, name="feed-list"),
+    path("feeds/create/", views.feed_create, name="feed-create"),
+    path("feeds/<int:feed_id>/revoke/", views.feed_revoke, name="feed-revoke"),
+    path("feeds/<str:token>.ics", views.feed_ics, name="feed-ics"),
     path(
         "appointments/create/",
         views.appointment_create,

@@ -10,11 +10,13 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practica.scheduling.errors import (
+    FeedPermissionError,
     OutsideWorkingHoursError,
     SchedulingError,
     SlotUnavailableError,
@@ -28,14 +30,20 @@ from practica.scheduling.forms import (
     StatusForm,
     WorkingHoursForm,
 )
+from practica.scheduling.ical import feed_to_ical
 from practica.scheduling.models import Appointment
 from practica.scheduling.selectors import (
     calendar_day,
     calendar_week,
+    feed_events,
+    get_active_feed,
     get_appointment_for,
     get_appointment_for_change,
     get_appointment_type_for,
+    get_feed_for_change,
+    get_own_provider,
     get_patient_for_booking,
+    get_provider_for_feed,
     list_all_appointment_types,
     list_appointment_types,
     list_bookable_patients,
@@ -47,12 +55,14 @@ from practica.scheduling.services import (
     book_appointment,
     cancel_appointment,
     create_appointment_type,
+    create_feed,
     move_appointment,
+    revoke_feed,
     set_status,
     set_working_hours,
     update_appointment_type,
 )
-from practica.tenancy.access import clinic_view, get_actor
+from practica.tenancy.access import clinic_view, get_actor, public_view
 from practica.tenancy.actor import Actor
 from practica.tenancy.permissions import CLINIC_MANAGE, SCHEDULE_EDIT, SCHEDULE_VIEW
 
@@ -460,3 +470,81 @@ def hours_set(request: HttpRequest) -> HttpResponse:
         _setup_context(actor, hours_form=form),
         status=INVALID,
     )
+
+
+# --- calendar feeds ------------------------------------------------------------
+
+
+@public_view
+@require_GET
+def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The provider's private iCalendar feed; the token in the address is the
+    only credential (calendar apps cannot log in)."""
+    calendar = feed_events(
+        token=token,
+        ip=request.META.get("REMOTE_ADDR", ""),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    response = HttpResponse(
+        feed_to_ical(calendar), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@clinic_view(SCHEDULE_VIEW)
+def feed_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    provider = get_own_provider(actor=actor)
+    feed = get_active_feed(actor=actor, provider=provider) if provider else None
+    feed_url = (
+        request.build_absolute_uri(reverse("scheduling:feed-ics", args=[feed.token]))
+        if feed
+        else ""
+    )
+    return render(
+        request,
+        "scheduling/feed_list.html",
+        {"provider": provider, "feed": feed, "feed_url": feed_url},
+    )
+
+
+@require_POST
+@clinic_view(SCHEDULE_VIEW)
+def feed_create(request: HttpRequest) -> HttpResponse:
+    """Create (or replace) a feed: one's own, or, for a clinic manager, the
+    provider named in the form."""
+    actor = get_actor(request)
+    raw = request.POST.get("provider", "")
+    provider = (
+        get_provider_for_feed(actor=actor, provider_id=int(raw))
+        if raw.isdigit()
+        else get_own_provider(actor=actor)
+    )
+    if provider is None:
+        messages.error(request, "Only providers have a calendar feed.")
+        return redirect("scheduling:feed-list")
+    try:
+        create_feed(actor=actor, provider=provider)
+    except FeedPermissionError as error:
+        messages.error(request, error.message)
+        return redirect("scheduling:feed-list")
+    messages.success(
+        request, "New calendar feed created; any previous address stopped working."
+    )
+    return redirect("scheduling:feed-list")
+
+
+@require_POST
+@clinic_view(SCHEDULE_VIEW)
+def feed_revoke(request: HttpRequest, feed_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    feed = get_feed_for_change(actor=actor, feed_id=feed_id)
+    try:
+        revoke_feed(actor=actor, feed=feed)
+    except FeedPermissionError as error:
+        messages.error(request, error.message)
+        return redirect("scheduling:feed-list")
+    messages.success(request, "Calendar feed revoked; its address no longer works.")
+    return redirect("scheduling:feed-list")

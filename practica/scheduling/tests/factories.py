@@ -16,6 +16,7 @@ from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import (
     Appointment,
     AppointmentType,
+    CalendarFeed,
     Modality,
     Provider,
     WorkingHours,
@@ -99,6 +100,18 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     status = Appointment.Status.BOOKED
 
 
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    """An active feed; give it a `provider` or a `clinic`."""
+
+    class Meta:
+        model = CalendarFeed
+
+    clinic = factory.SelfAttribute("provider.clinic")
+    provider = factory.SubFactory(
+        ProviderFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+
+
 def make_provider(
     clinic: Clinic,
     *,
@@ -148,4 +161,5 @@ def _appointment_id(clinic: Clinic) -> object:
 URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
     "appointment_id": _appointment_id,
     "type_id": lambda clinic: AppointmentTypeFactory(clinic=clinic).pk,
+    "feed_id": lambda clinic: CalendarFeedFactory(provider=make_provider(clinic)).pk,
 }
