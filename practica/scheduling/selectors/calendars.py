@@ -1,4 +1,4 @@
-"""Reads of scheduling: appointments, the day and week calendars, choices.
+"""The day and week calendars: what the schedule pages show.
 
 The calendars run a fixed number of queries whatever the number of providers or
 appointments. The week: its appointments with patient, type and provider joined
@@ -16,23 +16,16 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.functions import Substr
-from django.http import Http404
+from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from practica.audit.services import record_view
 from practica.patients.models import Patient
-from practica.patients.selectors import get_patient_for, list_patients
 from practica.scheduling.models import (
     Appointment,
-    AppointmentType,
-    CalendarFeed,
     Provider,
     WorkingHours,
 )
-from practica.tenancy.access import scoped_get_or_404
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Location
 
@@ -40,59 +33,6 @@ SLOT_MINUTES = 15
 DEFAULT_DAY_START = dt.time(8, 0)
 DEFAULT_DAY_END = dt.time(18, 0)
 MINUTES_PER_DAY = 24 * 60
-
-
-# --- single objects and choices ----------------------------------------------
-
-
-def _appointments(actor: Actor) -> QuerySet[Appointment]:
-    return Appointment.objects.filter(clinic=actor.clinic).select_related(
-        "patient", "provider", "location", "appointment_type"
-    )
-
-
-def get_appointment_for(*, actor: Actor, appointment_id: uuid.UUID) -> Appointment:
-    """One appointment of the actor's clinic, for display: the view is audited."""
-    appointment = scoped_get_or_404(actor, _appointments(actor), pk=appointment_id)
-    record_view(actor=actor, obj=appointment, patient_id=appointment.patient_id)
-    return appointment
-
-
-def get_appointment_for_change(
-    *, actor: Actor, appointment_id: uuid.UUID
-) -> Appointment:
-    """One appointment of the actor's clinic, to hand to a service (which audits)."""
-    return scoped_get_or_404(actor, _appointments(actor), pk=appointment_id)
-
-
-def list_bookable_patients(*, actor: Actor) -> QuerySet[Patient]:
-    return list_patients(actor=actor)
-
-
-def get_patient_for_booking(*, actor: Actor, patient_id: uuid.UUID) -> Patient:
-    """The patient being booked; their name is shown, so the view is audited."""
-    return get_patient_for(actor=actor, patient_id=patient_id)
-
-
-def list_providers(*, actor: Actor) -> QuerySet[Provider]:
-    return Provider.objects.filter(clinic=actor.clinic, is_active=True).order_by(
-        "display_name"
-    )
-
-
-def list_appointment_types(*, actor: Actor) -> QuerySet[AppointmentType]:
-    return AppointmentType.objects.filter(clinic=actor.clinic, is_active=True)
-
-
-def list_locations(*, actor: Actor) -> QuerySet[Location]:
-    return Location.objects.filter(clinic=actor.clinic).order_by("name")
-
-
-def list_patient_appointments(
-    *, actor: Actor, patient: Patient
-) -> QuerySet[Appointment]:
-    """The patient's appointments, newest first, for the patient's timeline."""
-    return _appointments(actor).filter(patient_id=patient.pk).order_by("-start_at")
 
 
 # --- calendars -----------------------------------------------------------------
@@ -535,207 +475,3 @@ def calendar_week(
         for day, groups in per_day.items()
     ]
     return CalendarWeek(location=location, week_start=monday, days=days)
-
-
-# --- clinic set-up: services and working hours -----------------------------------
-
-
-@dataclass(frozen=True)
-class ProviderWeek:
-    """A provider's weekly hours at each location, one text per weekday."""
-
-    provider: Provider
-    rows: list[tuple[Location, list[str]]]
-
-
-def list_all_appointment_types(*, actor: Actor) -> QuerySet[AppointmentType]:
-    """Every service, offered or not, for the set-up page."""
-    return AppointmentType.objects.filter(clinic=actor.clinic).order_by(
-        "modality", "name"
-    )
-
-
-def get_appointment_type_for(*, actor: Actor, type_id: int) -> AppointmentType:
-    return scoped_get_or_404(actor, AppointmentType.objects.all(), pk=type_id)
-
-
-def list_provider_weeks(*, actor: Actor) -> list[ProviderWeek]:
-    """Two queries: the providers and all their hours."""
-    providers = list(list_providers(actor=actor))
-    locations = {loc.pk: loc for loc in list_locations(actor=actor)}
-    hours = WorkingHours.objects.filter(clinic=actor.clinic).order_by(
-        "weekday", "start_time"
-    )
-    table: dict[tuple[int, int], list[list[str]]] = {}
-    for block in hours:
-        key = (block.provider_id, block.location_id)
-        days = table.setdefault(key, [[] for _ in range(7)])
-        days[block.weekday].append(
-            f"{block.start_time:%H:%M}\u2013{block.end_time:%H:%M}"
-        )
-    weeks = []
-    for provider in providers:
-        rows = [
-            (location, [", ".join(day) for day in table[(provider.pk, location.pk)]])
-            for location in locations.values()
-            if (provider.pk, location.pk) in table
-        ]
-        weeks.append(ProviderWeek(provider=provider, rows=rows))
-    return weeks
-
-
-# --- calendar feeds --------------------------------------------------------------
-
-FEED_DAYS_BACK = 30
-FEED_DAYS_AHEAD = 180
-
-
-@dataclass(frozen=True, slots=True)
-class FeedEvent:
-    """One appointment as a calendar app will hold it. No patient names: the
-    apps sync to third-party servers, so the summary carries initials only."""
-
-    uid: str
-    start_at: dt.datetime
-    end_at: dt.datetime
-    timezone: str
-    summary: str
-    location_name: str
-    sequence: int
-    status: str
-    updated_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class FeedCalendar:
-    name: str
-    events: list[FeedEvent]
-
-
-def get_own_provider(*, actor: Actor) -> Provider | None:
-    """The provider record of the acting member, if they are one."""
-    if actor.membership is None:
-        return None
-    return Provider.objects.filter(
-        clinic=actor.clinic, membership_id=actor.membership.pk
-    ).first()
-
-
-def get_active_feed(*, actor: Actor, provider: Provider) -> CalendarFeed | None:
-    return CalendarFeed.objects.filter(
-        clinic=actor.clinic, provider=provider, revoked_at__isnull=True
-    ).first()
-
-
-def get_feed_for_change(*, actor: Actor, feed_id: int) -> CalendarFeed:
-    """One feed of the actor's clinic, to hand to a service (which audits)."""
-    return scoped_get_or_404(
-        actor, CalendarFeed.objects.select_related("provider"), pk=feed_id
-    )
-
-
-def get_provider_for_feed(*, actor: Actor, provider_id: int) -> Provider:
-    return scoped_get_or_404(actor, Provider.objects.all(), pk=provider_id)
-
-
-# What a feed shows of an appointment, read as plain values, in this order.
-FEED_COLUMNS = (
-    "id",
-    "start_at",
-    "end_at",
-    "status",
-    "sequence",
-    "updated_at",
-    "location__name",
-    "location__timezone",
-    "appointment_type__name",
-    "first_initial",
-    "last_initial",
-)
-
-
-def _initials(first: str, last: str) -> str:
-    return " ".join(f"{letter.upper()}." for letter in (first, last) if letter)
-
-
-def feed_events(*, token: str, ip: str = "", user_agent: str = "") -> FeedCalendar:
-    """The active feed's appointments from 30 days ago to 180 days ahead, except
-    cancelled ones; unknown or revoked tokens are not found.
-
-    A fixed number of queries: the feed with its provider and clinic, the
-    appointments with their location and type (and only the initials of the
-    patient's names), and the audit entry of the fetch.
-    """
-    feed = (
-        CalendarFeed.objects.select_related("provider", "clinic")
-        .filter(token=token, revoked_at__isnull=True)
-        .first()
-    )
-    if feed is None:
-        raise Http404("Not found.")
-    provider = feed.provider
-    now = timezone.now()
-    rows = (
-        Appointment.objects.filter(
-            clinic_id=feed.clinic_id,
-            provider_id=provider.pk,
-            start_at__gte=now - dt.timedelta(days=FEED_DAYS_BACK),
-            start_at__lt=now + dt.timedelta(days=FEED_DAYS_AHEAD),
-        )
-        .exclude(status=Appointment.Status.CANCELLED)
-        .annotate(
-            first_initial=Substr("patient__first_name", 1, 1),
-            last_initial=Substr("patient__last_name", 1, 1),
-        )
-        .order_by("start_at")
-        .values_list(*FEED_COLUMNS)
-    )
-    events = []
-    for (
-        pk,
-        start_at,
-        end_at,
-        status,
-        sequence,
-        updated_at,
-        location_name,
-        tz_name,
-        type_name,
-        first_initial,
-        last_initial,
-    ) in rows:
-        initials = _initials(first_initial, last_initial)
-        summary = f"{type_name} \u2014 {initials}" if initials else type_name
-        if status == Appointment.Status.NO_SHOW:
-            summary += " (no-show)"
-        events.append(
-            FeedEvent(
-                uid=f"{pk}@practica",
-                start_at=start_at,
-                end_at=end_at,
-                timezone=tz_name,
-                summary=summary,
-                location_name=location_name,
-                sequence=sequence,
-                status="CONFIRMED",
-                updated_at=updated_at,
-            )
-        )
-    # No member is signed in: the token stands for the provider.
-    reader = Actor(
-        clinic=feed.clinic,
-        user=None,
-        membership=None,
-        permissions=frozenset(),
-        ip=ip,
-        user_agent=user_agent,
-    )
-    record_view(
-        actor=reader,
-        obj=provider,
-        patient_id=None,
-        detail=f"ical feed appointments={len(events)}",
-    )
-    return FeedCalendar(
-        name=f"{provider.display_name} \u2014 {feed.clinic.name}", events=events
-    )
