@@ -51,6 +51,7 @@ from practica.patients.services import apply_name_keys
 from practica.scheduling.models import (
     Appointment,
     AppointmentType,
+    CalendarFeed,
     Modality,
     Provider,
     WorkingHours,
@@ -228,6 +229,11 @@ def generate_clinic(spec: ClinicSpec) -> GeneratedClinic:
             SHIFT_PATTERNS[i % len(SHIFT_PATTERNS)] for i in range(len(providers))
         ]
         _create_hours(clinic, providers, locations, shifts)
+        # Each provider's private calendar feed, so the feed page shows one.
+        # Tokens are secrets: random, never derived from the seed.
+        CalendarFeed.objects.bulk_create(
+            [CalendarFeed(clinic=clinic, provider=p) for p in providers]
+        )
         types = _create_types(clinic)
         people = [
             make_person(rng, today=today, number=n + 1) for n in range(spec.patients)
