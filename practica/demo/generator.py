@@ -490,6 +490,8 @@ def _insert_appointments(
             appointment_type_id=types[v.kind].pk,
             start_at=v.start_at,
             end_at=v.end_at,
+            busy_from=v.start_at,
+            busy_until=v.end_at,
             status=v.status,
             status_changed_at=v.changed_at,
             front_desk_note=v.desk_note,

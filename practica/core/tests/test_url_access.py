@@ -80,7 +80,16 @@ ROUTES = sorted(_walk(get_resolver().url_patterns), key=lambda r: r.name)
 STAFF_ROUTES = [r for r in ROUTES if r.permission != PUBLIC]
 OBJECT_ROUTES = [r for r in STAFF_ROUTES if r.kwargs]
 # URL keywords naming a record that carries a patient's health information.
-PHI_KWARGS = {"patient_id", "appointment_id", "note_id", "invoice_id", "payment_id"}
+PHI_KWARGS = {
+    "patient_id",
+    "appointment_id",
+    "note_id",
+    "invoice_id",
+    "payment_id",
+    "series_id",
+    "waitlist_entry_id",
+    "attendance_id",
+}
 RECORD_PAGES = [
     r for r in OBJECT_ROUTES if "GET" in r.methods and PHI_KWARGS & set(r.kwargs)
 ]

@@ -15,10 +15,18 @@ import factory
 from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import (
     Appointment,
+    AppointmentSeries,
     AppointmentType,
+    Attendance,
+    AvailabilityException,
     CalendarFeed,
+    ClinicHoliday,
     Modality,
     Provider,
+    Room,
+    RoomKind,
+    SchedulingPolicy,
+    WaitlistEntry,
     WorkingHours,
 )
 from practica.tenancy.models import Clinic, Location
@@ -97,6 +105,16 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     end_at = factory.LazyAttribute(
         lambda o: o.start_at + dt.timedelta(minutes=o.appointment_type.duration_minutes)
     )
+    busy_from = factory.LazyAttribute(
+        lambda o: (
+            o.start_at - dt.timedelta(minutes=o.appointment_type.buffer_before_minutes)
+        )
+    )
+    busy_until = factory.LazyAttribute(
+        lambda o: (
+            o.end_at + dt.timedelta(minutes=o.appointment_type.buffer_after_minutes)
+        )
+    )
     status = Appointment.Status.BOOKED
 
 
@@ -109,6 +127,114 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
     clinic = factory.SelfAttribute("provider.clinic")
     provider = factory.SubFactory(
         ProviderFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    """A treatment room at the clinic's first location."""
+
+    class Meta:
+        model = Room
+
+    location = factory.LazyAttribute(lambda o: main_location(o.clinic))
+    name = factory.Sequence(lambda n: f"Room {n}")
+    kind = RoomKind.TREATMENT
+
+
+class AvailabilityExceptionFactory(factory.django.DjangoModelFactory):
+    """A whole-day vacation on MONDAY; give it a `provider`."""
+
+    class Meta:
+        model = AvailabilityException
+
+    clinic = factory.SelfAttribute("provider.clinic")
+    kind = AvailabilityException.Kind.VACATION
+    starts_on = MONDAY
+    ends_on = MONDAY
+
+
+class ClinicHolidayFactory(factory.django.DjangoModelFactory):
+    """The whole clinic closed on MONDAY."""
+
+    class Meta:
+        model = ClinicHoliday
+
+    name = "Holiday"
+    on = MONDAY
+
+
+class SchedulingPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchedulingPolicy
+
+    cancellation_window_hours = 24
+    late_cancel_fee = Decimal("40.00")
+    no_show_fee = Decimal("60.00")
+
+
+class AppointmentSeriesFactory(factory.django.DjangoModelFactory):
+    """A weekly series on Mondays at 10:00 (only the rule; no occurrences)."""
+
+    class Meta:
+        model = AppointmentSeries
+
+    clinic = factory.SelfAttribute("provider.clinic")
+    location = factory.LazyAttribute(lambda o: main_location(o.clinic))
+    provider = factory.SubFactory(
+        ProviderFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+    patient = factory.SubFactory(
+        PatientFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+    appointment_type = factory.SubFactory(
+        AppointmentTypeFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+    rrule = "FREQ=WEEKLY;COUNT=4"
+    first_start_at = factory.LazyFunction(lambda: local(MONDAY, 10))
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    """A patient waiting for any slot of a new type from MONDAY on."""
+
+    class Meta:
+        model = WaitlistEntry
+
+    patient = factory.SubFactory(
+        PatientFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+    appointment_type = factory.SubFactory(
+        AppointmentTypeFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+    wait_from = MONDAY
+
+
+def make_class(clinic: Clinic, *, capacity: int = 6, **fields: object) -> Appointment:
+    """A group class (no patient of its own) on MONDAY at 10:00."""
+    kind = AppointmentTypeFactory(
+        clinic=clinic,
+        name=f"Class {AppointmentType.objects.count()}",
+        capacity=capacity,
+    )
+    fields.setdefault("provider", make_provider(clinic))
+    group: Appointment = AppointmentFactory(
+        appointment_type=kind,
+        patient=None,
+        is_group=True,
+        capacity=capacity,
+        **fields,
+    )
+    return group
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """A patient on a class's roster; give it an `appointment` (a class)."""
+
+    class Meta:
+        model = Attendance
+
+    clinic = factory.SelfAttribute("appointment.clinic")
+    patient = factory.SubFactory(
+        PatientFactory, clinic=factory.SelfAttribute("..clinic")
     )
 
 
@@ -162,4 +288,15 @@ URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
     "appointment_id": _appointment_id,
     "type_id": lambda clinic: AppointmentTypeFactory(clinic=clinic).pk,
     "feed_id": lambda clinic: CalendarFeedFactory(provider=make_provider(clinic)).pk,
+    "room_id": lambda clinic: RoomFactory(clinic=clinic).pk,
+    "provider_id": lambda clinic: make_provider(clinic).pk,
+    "exception_id": lambda clinic: (
+        AvailabilityExceptionFactory(provider=make_provider(clinic)).pk
+    ),
+    "holiday_id": lambda clinic: ClinicHolidayFactory(clinic=clinic).pk,
+    "series_id": lambda clinic: AppointmentSeriesFactory(clinic=clinic).pk,
+    "waitlist_entry_id": lambda clinic: WaitlistEntryFactory(clinic=clinic).pk,
+    "attendance_id": lambda clinic: (
+        AttendanceFactory(appointment=make_class(clinic)).pk
+    ),
 }
