@@ -69,6 +69,11 @@ def _issue(
             raise InvoiceNotAllowedError(
                 "A cancelled or no-show appointment cannot be invoiced."
             )
+        patient_id = locked.patient_id
+        if patient_id is None:
+            raise InvoiceNotAllowedError(
+                "A class is invoiced per attendee, not as a whole."
+            )
         existing = (
             Invoice.objects.filter(clinic=actor.clinic, appointment=locked)
             .exclude(status=Invoice.Status.VOID)
@@ -92,7 +97,7 @@ def _issue(
         invoice = Invoice.objects.create(
             clinic=actor.clinic,
             number=number,
-            patient_id=appointment.patient_id,
+            patient_id=patient_id,
             location=location,
             appointment=locked,
             note=note,

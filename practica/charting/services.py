@@ -109,6 +109,11 @@ def start_note(
         raise AppointmentNotChartableError(
             "A cancelled or no-show appointment cannot have a treatment note."
         )
+    patient_id = appointment.patient_id
+    if patient_id is None:
+        raise AppointmentNotChartableError(
+            "A class has no single patient: chart each attendee's visit."
+        )
     if template is None:
         template = _default_template(
             clinic=actor.clinic, modality=appointment.appointment_type.modality
@@ -119,7 +124,7 @@ def start_note(
         with transaction.atomic():
             note = ClinicalNote.objects.create(
                 clinic=actor.clinic,
-                patient_id=appointment.patient_id,
+                patient_id=patient_id,
                 appointment=appointment,
                 provider_id=appointment.provider_id,
                 template=template,
