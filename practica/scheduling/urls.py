@@ -1,6 +1,14 @@
 from django.urls import path
 
-from practica.scheduling import views
+from practica.scheduling import (
+    urls_availability,
+    urls_board,
+    urls_classes,
+    urls_policy,
+    urls_series,
+    urls_waitlist,
+    views,
+)
 
 app_name = "scheduling"
 urlpatterns = [
@@ -38,4 +46,10 @@ urlpatterns = [
         views.appointment_status,
         name="appointment-status",
     ),
+    *urls_availability.urlpatterns,
+    *urls_board.urlpatterns,
+    *urls_series.urlpatterns,
+    *urls_policy.urlpatterns,
+    *urls_waitlist.urlpatterns,
+    *urls_classes.urlpatterns,
 ]

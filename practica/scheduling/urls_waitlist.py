@@ -1,0 +1,5 @@
+"""URLs of scheduling: waitlist. Included by scheduling/urls.py."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
