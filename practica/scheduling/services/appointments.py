@@ -126,7 +126,7 @@ def book_appointment(
 def _locked(appointment: Appointment) -> Appointment:
     """Re-read the appointment under a row lock (PostgreSQL; SQLite is serialised)."""
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("provider", "location", "appointment_type", "patient")
         .get(clinic_id=appointment.clinic_id, pk=appointment.pk)
     )

@@ -296,6 +296,7 @@ URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
     "holiday_id": lambda clinic: ClinicHolidayFactory(clinic=clinic).pk,
     "series_id": lambda clinic: AppointmentSeriesFactory(clinic=clinic).pk,
     "waitlist_entry_id": lambda clinic: WaitlistEntryFactory(clinic=clinic).pk,
+    "class_id": lambda clinic: make_class(clinic).pk,
     "attendance_id": lambda clinic: (
         AttendanceFactory(appointment=make_class(clinic)).pk
     ),
