@@ -61,6 +61,29 @@ def get_active_feed(*, actor: Actor, provider: Provider) -> CalendarFeed | None:
     ).first()
 
 
+@dataclass(frozen=True)
+class ProviderFeed:
+    provider: Provider
+    feed: CalendarFeed | None
+
+
+def list_provider_feeds(*, actor: Actor) -> list[ProviderFeed]:
+    """Every active provider with their active feed, for a clinic manager who
+    replaces or revokes feeds on providers' behalf. Two queries."""
+    providers = list(
+        Provider.objects.filter(clinic=actor.clinic, is_active=True).order_by(
+            "display_name"
+        )
+    )
+    feeds = {
+        feed.provider_id: feed
+        for feed in CalendarFeed.objects.filter(
+            clinic=actor.clinic, revoked_at__isnull=True
+        )
+    }
+    return [ProviderFeed(p, feeds.get(p.pk)) for p in providers]
+
+
 def get_feed_for_change(*, actor: Actor, feed_id: int) -> CalendarFeed:
     """One feed of the actor's clinic, to hand to a service (which audits)."""
     return scoped_get_or_404(
@@ -116,7 +139,12 @@ def feed_events(*, token: str, ip: str = "", user_agent: str = "") -> FeedCalend
             start_at__gte=now - dt.timedelta(days=FEED_DAYS_BACK),
             start_at__lt=now + dt.timedelta(days=FEED_DAYS_AHEAD),
         )
-        .exclude(status=Appointment.Status.CANCELLED)
+        .exclude(
+            status__in=(
+                Appointment.Status.CANCELLED,
+                Appointment.Status.LATE_CANCELLED,
+            )
+        )
         .annotate(
             first_initial=Substr("patient__first_name", 1, 1),
             last_initial=Substr("patient__last_name", 1, 1),

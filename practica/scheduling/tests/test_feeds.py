@@ -151,6 +151,8 @@ def test_cancelled_and_out_of_window_appointments_are_absent(clinic: Clinic) -> 
     make_appointment(clinic, start_at=local(MONDAY, 13))  # another provider's
     desk = actor_for(make_member(clinic, [FRONT_DESK]))
     cancel_appointment(actor=desk, appointment=cancelled, reason="Unwell")
+    late = make_appointment(clinic, provider=provider, start_at=local(MONDAY, 14))
+    cancel_appointment(actor=desk, appointment=late, reason="Unwell", late=True)
     feed = CalendarFeedFactory(provider=provider)
 
     # when
@@ -362,3 +364,60 @@ def test_another_clinics_feed_cannot_be_revoked(
     assert response.status_code == 404
     feed.refresh_from_db()
     assert feed.revoked_at is None
+
+
+def test_manager_lists_every_providers_feed_without_their_addresses(
+    clinic: Clinic, client_for: ClientFor
+) -> None:
+    # given one provider with a feed and one without
+    with_feed = make_provider(clinic, display_name="Dr Alpha")
+    make_provider(clinic, display_name="Dr Beta")
+    feed = CalendarFeedFactory(provider=with_feed)
+    client = client_for(make_member(clinic, [ADMIN]))
+
+    # when
+    page = client.get(reverse("scheduling:feed-list")).content.decode()
+
+    # then both are listed, and the secret address is not shown to the manager
+    assert "Dr Alpha" in page
+    assert "Dr Beta" in page
+    assert feed.token not in page
+    assert f'action="{reverse("scheduling:feed-revoke", args=[feed.pk])}"' in page
+
+
+def test_manager_replaces_a_providers_feed_from_the_list(
+    clinic: Clinic, client_for: ClientFor
+) -> None:
+    # given
+    provider = make_provider(clinic)
+    old = CalendarFeedFactory(provider=provider)
+    client = client_for(make_member(clinic, [ADMIN]))
+
+    # when
+    response = client.post(reverse("scheduling:feed-create"), {"provider": provider.pk})
+
+    # then
+    old.refresh_from_db()
+    assert response.status_code == 302
+    assert old.revoked_at is not None
+    assert (
+        CalendarFeed.objects.filter(provider=provider, revoked_at__isnull=True)
+        .exclude(pk=old.pk)
+        .count()
+        == 1
+    )
+
+
+def test_front_desk_sees_no_list_of_providers_feeds(
+    clinic: Clinic, client_for: ClientFor
+) -> None:
+    # given
+    make_provider(clinic, display_name="Dr Alpha")
+    client = client_for(make_member(clinic, [FRONT_DESK]))
+
+    # when
+    page = client.get(reverse("scheduling:feed-list")).content.decode()
+
+    # then
+    assert "Every provider's feed" not in page
+    assert "Dr Alpha" not in page

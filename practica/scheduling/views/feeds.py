@@ -19,12 +19,13 @@ from practica.scheduling.selectors import (
     get_own_provider,
     get_provider_for_feed,
 )
+from practica.scheduling.selectors.feeds import list_provider_feeds
 from practica.scheduling.services import (
     create_feed,
     revoke_feed,
 )
 from practica.tenancy.access import clinic_view, get_actor, public_view
-from practica.tenancy.permissions import SCHEDULE_VIEW
+from practica.tenancy.permissions import CLINIC_MANAGE, SCHEDULE_VIEW
 
 
 @public_view
@@ -55,10 +56,16 @@ def feed_list(request: HttpRequest) -> HttpResponse:
         if feed
         else ""
     )
+    others = list_provider_feeds(actor=actor) if actor.can(CLINIC_MANAGE) else []
     return render(
         request,
         "scheduling/feed_list.html",
-        {"provider": provider, "feed": feed, "feed_url": feed_url},
+        {
+            "provider": provider,
+            "feed": feed,
+            "feed_url": feed_url,
+            "provider_feeds": others,
+        },
     )
 
 
