@@ -20,6 +20,10 @@ class OutsideWorkingHoursError(SchedulingError):
     """The time is outside the provider's working hours at that location."""
 
 
+class TypeNotOfferedError(OutsideWorkingHoursError):
+    """The provider does not offer that appointment type (not overridable)."""
+
+
 class InvalidTransitionError(SchedulingError):
     """The appointment's status does not allow this change."""
 
