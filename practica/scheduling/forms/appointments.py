@@ -8,6 +8,7 @@ hour skipped when clocks go forward).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -15,7 +16,13 @@ from django import forms
 from django.db.models import QuerySet
 
 from practica.patients.models import Patient
-from practica.scheduling.models import Appointment, AppointmentType, Modality, Provider
+from practica.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    Modality,
+    Provider,
+    RoomKind,
+)
 from practica.tenancy.models import Location
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -191,22 +198,44 @@ class MoveForm(_TimeFields):
         return self.appointment.location
 
 
-class CancelForm(forms.Form):
+class _WaiverFields(forms.Form):
+    """Waiving a late-cancellation or no-show fee, with the reason why."""
+
+    waive_fee = forms.BooleanField(required=False, label="Waive the fee")
+    waive_reason = forms.CharField(
+        required=False, max_length=150, label="Reason for waiving"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("waive_fee") and not cleaned.get("waive_reason", "").strip():
+            self.add_error("waive_reason", "Say why the fee is waived.")
+        return cleaned
+
+
+class CancelForm(_WaiverFields):
     reason = forms.CharField(
         max_length=200,
         label="Reason for cancelling",
         error_messages={"required": "Give a reason for the cancellation."},
     )
 
+    field_order = ["reason", "waive_fee", "waive_reason"]
 
-class StatusForm(forms.Form):
+
+class StatusForm(_WaiverFields):
+    """Any status but a cancellation (that needs a reason: CancelForm)."""
+
     status = forms.ChoiceField(
         choices=[
+            (Appointment.Status.CONFIRMED, "Confirmed"),
             (Appointment.Status.ARRIVED, "Arrived"),
+            (Appointment.Status.IN_SESSION, "In session"),
             (Appointment.Status.COMPLETED, "Completed"),
             (Appointment.Status.NO_SHOW, "No-show"),
             (Appointment.Status.BOOKED, "Booked"),
-        ]
+        ],
+        error_messages={"invalid_choice": "Choose a status from the buttons."},
     )
 
 
@@ -229,12 +258,79 @@ class AppointmentTypeForm(forms.Form):
     is_active = forms.BooleanField(
         required=False, initial=True, label="Offered (shown when booking)"
     )
+    buffer_before_minutes = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=120,
+        initial=0,
+        label="Buffer before (minutes)",
+        help_text="Set-up time the provider and room are held before the visit.",
+    )
+    buffer_after_minutes = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=120,
+        initial=0,
+        label="Buffer after (minutes)",
+        help_text="Clean-up or notes time held after the visit.",
+    )
+    colour = forms.CharField(
+        required=False,
+        max_length=7,
+        initial="#2b7a78",
+        label="Colour on the calendar",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    room_kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "No room needed"), *RoomKind.choices],
+        label="Room needed",
+    )
+    patient_kind = forms.ChoiceField(
+        required=False,
+        choices=AppointmentType.PatientKind.choices,
+        initial=AppointmentType.PatientKind.ANY,
+        label="Who may book it",
+    )
+    is_online_bookable = forms.BooleanField(
+        required=False, label="Patients may book it online"
+    )
+    capacity = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100,
+        initial=1,
+        label="Patients per appointment",
+        help_text="1 = one patient; more = a group class with a roster.",
+    )
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
         if not name:
             raise forms.ValidationError("Enter the service's name.")
         return name
+
+    def clean_buffer_before_minutes(self) -> int:
+        value: int | None = self.cleaned_data.get("buffer_before_minutes")
+        return value or 0
+
+    def clean_buffer_after_minutes(self) -> int:
+        value: int | None = self.cleaned_data.get("buffer_after_minutes")
+        return value or 0
+
+    def clean_colour(self) -> str:
+        value: str = self.cleaned_data.get("colour") or "#2b7a78"
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise forms.ValidationError("Give a colour like #1f6f8b.")
+        return value.lower()
+
+    def clean_patient_kind(self) -> str:
+        value: str = self.cleaned_data.get("patient_kind") or "any"
+        return value
+
+    def clean_capacity(self) -> int:
+        value: int | None = self.cleaned_data.get("capacity")
+        return 1 if value is None else value
 
 
 WEEKDAYS = [

@@ -1,9 +1,13 @@
-"""Set-up writes: providers, working hours and appointment types."""
+"""Set-up writes: providers, working hours and appointment types.
+
+Rooms, availability exceptions, clinic holidays and what each provider offers
+are in `availability_setup`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -17,6 +21,7 @@ from practica.scheduling.errors import (
 from practica.scheduling.models import (
     AppointmentType,
     Provider,
+    RoomKind,
     WorkingHours,
 )
 from practica.scheduling.services.rules import (
@@ -110,6 +115,45 @@ def set_working_hours(
     return rows
 
 
+COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_BUFFER_MINUTES = 120
+MAX_CAPACITY = 100
+DEFAULT_TYPE_COLOUR = "#2b7a78"
+
+
+def check_colour(colour: str) -> None:
+    if not COLOUR_PATTERN.match(colour):
+        raise InvalidBookingError("The colour must look like #1f6f8b.")
+
+
+def _check_type_values(
+    *,
+    duration_minutes: int,
+    price: Decimal,
+    buffer_before_minutes: int,
+    buffer_after_minutes: int,
+    colour: str,
+    room_kind: str,
+    patient_kind: str,
+    capacity: int,
+) -> None:
+    """The rules of a service that the database does not (all) enforce."""
+    if duration_minutes <= 0:
+        raise InvalidBookingError("The duration must be at least one minute.")
+    if price < 0:
+        raise InvalidBookingError("The price cannot be negative.")
+    for buffer in (buffer_before_minutes, buffer_after_minutes):
+        if not 0 <= buffer <= MAX_BUFFER_MINUTES:
+            raise InvalidBookingError("A buffer must be 0 to 120 minutes.")
+    check_colour(colour)
+    if room_kind and room_kind not in RoomKind.values:
+        raise InvalidBookingError("Choose a kind of room from the list.")
+    if patient_kind not in AppointmentType.PatientKind.values:
+        raise InvalidBookingError("Choose which patients may book it.")
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise InvalidBookingError("The capacity must be 1 to 100 patients.")
+
+
 def create_appointment_type(
     *,
     clinic: Clinic,
@@ -119,12 +163,26 @@ def create_appointment_type(
     price: Decimal,
     service_code: str = "",
     is_taxable: bool = False,
+    buffer_before_minutes: int = 0,
+    buffer_after_minutes: int = 0,
+    colour: str = DEFAULT_TYPE_COLOUR,
+    room_kind: str = "",
+    patient_kind: str = AppointmentType.PatientKind.ANY,
+    is_online_bookable: bool = False,
+    capacity: int = 1,
     actor: Actor | None = None,
 ) -> AppointmentType:
-    if duration_minutes <= 0:
-        raise InvalidBookingError("The duration must be at least one minute.")
-    if price < 0:
-        raise InvalidBookingError("The price cannot be negative.")
+    """A new service. Capacity above 1 makes it a group class."""
+    _check_type_values(
+        duration_minutes=duration_minutes,
+        price=price,
+        buffer_before_minutes=buffer_before_minutes,
+        buffer_after_minutes=buffer_after_minutes,
+        colour=colour,
+        room_kind=room_kind,
+        patient_kind=patient_kind,
+        capacity=capacity,
+    )
     if AppointmentType.objects.filter(clinic=clinic, name=name).exists():
         raise InvalidBookingError("Another service already has that name.")
     with transaction.atomic():
@@ -136,6 +194,13 @@ def create_appointment_type(
             price=price,
             service_code=service_code,
             is_taxable=is_taxable,
+            buffer_before_minutes=buffer_before_minutes,
+            buffer_after_minutes=buffer_after_minutes,
+            colour=colour.lower(),
+            room_kind=room_kind,
+            patient_kind=patient_kind,
+            is_online_bookable=is_online_bookable,
+            capacity=capacity,
         )
         record_change(
             actor=_setup_actor(clinic, actor),
@@ -157,14 +222,27 @@ def update_appointment_type(
     service_code: str,
     is_taxable: bool,
     is_active: bool,
+    buffer_before_minutes: int,
+    buffer_after_minutes: int,
+    colour: str,
+    room_kind: str,
+    patient_kind: str,
+    is_online_bookable: bool,
+    capacity: int,
 ) -> AppointmentType:
-    """Change a service. Booked appointments keep their times; invoices already
-    issued keep their prices (they copied them)."""
+    """Change a service. Booked appointments keep their times and busy spans
+    (they copied the buffers); invoices already issued keep their prices."""
     check_same_clinic(actor, appointment_type)
-    if duration_minutes <= 0:
-        raise InvalidBookingError("The duration must be at least one minute.")
-    if price < 0:
-        raise InvalidBookingError("The price cannot be negative.")
+    _check_type_values(
+        duration_minutes=duration_minutes,
+        price=price,
+        buffer_before_minutes=buffer_before_minutes,
+        buffer_after_minutes=buffer_after_minutes,
+        colour=colour,
+        room_kind=room_kind,
+        patient_kind=patient_kind,
+        capacity=capacity,
+    )
     if (
         AppointmentType.objects.filter(clinic=actor.clinic, name=name)
         .exclude(pk=appointment_type.pk)
@@ -180,6 +258,13 @@ def update_appointment_type(
             service_code=service_code,
             is_taxable=is_taxable,
             is_active=is_active,
+            buffer_before_minutes=buffer_before_minutes,
+            buffer_after_minutes=buffer_after_minutes,
+            colour=colour.lower(),
+            room_kind=room_kind,
+            patient_kind=patient_kind,
+            is_online_bookable=is_online_bookable,
+            capacity=capacity,
             updated_at=timezone.now(),
         )
         appointment_type.refresh_from_db()

@@ -135,7 +135,11 @@ def test_owner_sets_a_day_with_a_lunch_break(
         (dt.time(8), dt.time(12)),
         (dt.time(13), dt.time(17)),
     ]
-    assert "08:00\u201312:00, 13:00\u201317:00" in page
+    assert (
+        "08:00\u201312:00<br>"
+        '<span class="muted">break 12:00\u201313:00</span><br>'
+        "13:00\u201317:00"
+    ) in page
 
 
 def test_day_off_clears_the_days_hours(clinic: Clinic, owner_client: Client) -> None:
