@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -316,7 +317,7 @@ def _history(clinic: Clinic, provider: Provider, weeks: int) -> None:
 def test_find_slots_reads_seven_queries_with_or_without_three_years_of_history(
     desk: Actor,
     clinic: Clinic,
-    django_assert_num_queries: Callable[..., object],
+    django_assert_num_queries: Callable[..., Any],
 ) -> None:
     # given
     providers = [make_provider(clinic, display_name=f"Dr {n}") for n in range(3)]
@@ -329,17 +330,17 @@ def test_find_slots_reads_seven_queries_with_or_without_three_years_of_history(
 
     # when / then: providers, patient's newness, rooms, hours, exceptions,
     # holidays, busy spans
-    with django_assert_num_queries(7):  # type: ignore[operator]
+    with django_assert_num_queries(7):
         before = _slots(desk, kind, patient=patient, limit=20, location=location)
     _history(clinic, providers[0], weeks=156)
-    with django_assert_num_queries(7):  # type: ignore[operator]
+    with django_assert_num_queries(7):
         after = _slots(desk, kind, patient=patient, limit=20, location=location)
     assert len(before) == 20
     assert after == before
 
 
 def test_working_intervals_reads_three_queries(
-    clinic: Clinic, django_assert_num_queries: Callable[..., object]
+    clinic: Clinic, django_assert_num_queries: Callable[..., Any]
 ) -> None:
     # given
     providers = [make_provider(clinic) for _ in range(4)]
@@ -348,7 +349,7 @@ def test_working_intervals_reads_three_queries(
     location = main_location(clinic)
 
     # when
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(3):
         found = working_intervals(
             clinic_id=clinic.pk,
             location=location,
