@@ -30,3 +30,9 @@ class OverpaymentError(InvalidPaymentError):
 
 class InvoiceVoidError(BillingError):
     """The invoice is void, or cannot be voided."""
+
+
+class FeeWaiverError(BillingError):
+    """A fee was waived without saying why."""
+
+    field = "waive_reason"

@@ -38,6 +38,15 @@ class Invoice(TenantModel):
         PAID = "paid", "Paid"
         VOID = "void", "Void"
 
+    class Kind(models.TextChoices):
+        """What is billed: the visit's service, or a policy fee for a missed one."""
+
+        SERVICE = "service", "Service"
+        LATE_CANCEL_FEE = "late_cancel_fee", "Late cancellation fee"
+        NO_SHOW_FEE = "no_show_fee", "No-show fee"
+
+    FEE_KINDS = (Kind.LATE_CANCEL_FEE, Kind.NO_SHOW_FEE)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.PositiveIntegerField()
     patient = models.ForeignKey(
@@ -61,6 +70,7 @@ class Invoice(TenantModel):
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.ISSUED
     )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SERVICE)
     issued_on = models.DateField()
     currency = models.CharField(max_length=3, default="CAD")
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
@@ -77,6 +87,16 @@ class Invoice(TenantModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(total__gte=0), name="invoice_total_not_negative"
+            ),
+            # One live fee of each kind per appointment (charging is idempotent).
+            models.UniqueConstraint(
+                fields=["appointment", "kind"],
+                condition=models.Q(
+                    kind__in=["late_cancel_fee", "no_show_fee"],
+                    appointment__isnull=False,
+                )
+                & ~models.Q(status="void"),
+                name="invoice_one_live_fee_per_appointment",
             ),
         ]
         indexes = [

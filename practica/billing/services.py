@@ -75,7 +75,9 @@ def _issue(
                 "A class is invoiced per attendee, not as a whole."
             )
         existing = (
-            Invoice.objects.filter(clinic=actor.clinic, appointment=locked)
+            Invoice.objects.filter(
+                clinic=actor.clinic, appointment=locked, kind=Invoice.Kind.SERVICE
+            )
             .exclude(status=Invoice.Status.VOID)
             .first()
         )
@@ -154,6 +156,103 @@ def create_invoice_for_appointment(
 ) -> Invoice:
     """Invoice an appointment's service (idempotent: one live invoice each)."""
     return _issue(actor=actor, appointment=appointment, note=None)
+
+
+# The status an appointment must hold for each kind of fee, and the line's text.
+FEE_STATUS = {
+    Invoice.Kind.LATE_CANCEL_FEE: Appointment.Status.LATE_CANCELLED,
+    Invoice.Kind.NO_SHOW_FEE: Appointment.Status.NO_SHOW,
+}
+
+
+def charge_policy_fee(
+    *, actor: Actor, appointment: Appointment, kind: str, amount: Decimal
+) -> Invoice | None:
+    """Charge a late-cancellation or no-show fee to the patient's account: an
+    issued invoice linked to the appointment, with one line and a ledger
+    charge, numbered from the same gap-free counter as every invoice.
+
+    Idempotent: a live fee of that kind for the appointment is returned as is.
+    A fee of 0 charges nothing (returns None).
+
+    Tax: the fee is treated as exempt, like the health service it stands in
+    for (a charge for a missed exempt health service follows the service's
+    treatment). That is an assumption a clinic's accountant should confirm.
+    """
+    _check_same_clinic(actor, appointment.clinic_id)
+    if kind not in FEE_STATUS:
+        raise InvoiceNotAllowedError("That is not a policy fee.")
+    fee_kind = Invoice.Kind(kind)
+    with transaction.atomic():
+        locked = lock_appointment(appointment)
+        if locked.status != FEE_STATUS[fee_kind]:
+            raise InvoiceNotAllowedError(
+                f"A {fee_kind.label.lower()} needs a "
+                f"{FEE_STATUS[fee_kind].label.lower()} appointment."
+            )
+        patient_id = locked.patient_id
+        if patient_id is None:
+            raise InvoiceNotAllowedError(
+                "A class is invoiced per attendee, not as a whole."
+            )
+        location = locked.location
+        currency = location.currency
+        fee = quantize(amount, currency)
+        if fee < ZERO:
+            raise InvoiceNotAllowedError("A fee cannot be negative.")
+        existing = (
+            Invoice.objects.filter(clinic=actor.clinic, appointment=locked, kind=kind)
+            .exclude(status=Invoice.Status.VOID)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        if fee == ZERO:
+            return None
+        now = timezone.now()
+        invoice = Invoice.objects.create(
+            clinic=actor.clinic,
+            number=_next_number(actor.clinic),
+            patient_id=patient_id,
+            location=location,
+            appointment=locked,
+            kind=kind,
+            status=Invoice.Status.ISSUED,
+            issued_on=timezone.localdate(now, location.tz),
+            currency=currency,
+            subtotal=fee,
+            tax_total=ZERO,
+            total=fee,
+        )
+        InvoiceLine.objects.create(
+            clinic=actor.clinic,
+            invoice=invoice,
+            description=fee_kind.label,
+            quantity=Decimal("1"),
+            unit_price=fee,
+            line_total=fee,
+        )
+        LedgerEntry.objects.create(
+            clinic=actor.clinic,
+            patient_id=patient_id,
+            invoice=invoice,
+            kind=LedgerEntry.Kind.CHARGE,
+            amount=fee,
+            posted_at=now,
+            memo=f"Invoice {invoice.number}",
+        )
+        record_change(
+            actor=actor,
+            action="create",
+            obj=invoice,
+            patient_id=patient_id,
+            detail=f"{kind} appointment={locked.pk}",
+        )
+    logger.info(
+        "billing.fee_charged",
+        extra={"invoice_id": str(invoice.pk), "appointment_id": str(locked.pk)},
+    )
+    return invoice
 
 
 def create_invoice_for_note(*, actor: Actor, note: ClinicalNote) -> Invoice:

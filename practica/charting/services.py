@@ -223,10 +223,11 @@ def sign_note(
 
 
 def _complete_visit(*, actor: Actor, note: ClinicalNote) -> None:
-    """Signing the note of a visit in progress completes the visit, so the
-    front desk sees it ready to invoice."""
+    """Signing the note of a visit in progress (arrived, or in session)
+    completes the visit, so the front desk sees it ready to invoice."""
     appointment = note.appointment
-    if appointment is not None and appointment.status == Appointment.Status.ARRIVED:
+    in_progress = (Appointment.Status.ARRIVED, Appointment.Status.IN_SESSION)
+    if appointment is not None and appointment.status in in_progress:
         set_status(
             actor=actor, appointment=appointment, status=Appointment.Status.COMPLETED
         )

@@ -34,3 +34,11 @@ class InvalidBookingError(SchedulingError):
 
 class FeedPermissionError(SchedulingError):
     """Only the provider or a clinic manager may manage a provider's feed."""
+
+
+class InvalidPolicyError(SchedulingError):
+    """A cancellation-policy value is out of range; `field` names it."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field

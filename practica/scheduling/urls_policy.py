@@ -1,5 +1,9 @@
 """URLs of scheduling: policy. Included by scheduling/urls.py."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from practica.scheduling.views import policy
+
+urlpatterns: list[URLPattern] = [
+    path("setup/policy/", policy.policy_edit, name="policy-edit"),
+]

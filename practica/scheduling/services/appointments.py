@@ -228,8 +228,17 @@ def move_appointment(
     return current
 
 
-def set_status(*, actor: Actor, appointment: Appointment, status: str) -> Appointment:
-    """Change the status along an allowed transition (see ALLOWED_TRANSITIONS)."""
+def set_status(
+    *, actor: Actor, appointment: Appointment, status: str, reason: str = ""
+) -> Appointment:
+    """Change the status along an allowed transition (see ALLOWED_TRANSITIONS);
+    who and when go into the status history with the optional `reason`.
+
+    The pages cancel through `cancel_appointment` (it needs a reason). A no-show
+    or late cancellation may carry a fee: the pages call
+    `billing.fees.record_missed_visit`, which calls this and charges the fee in
+    the same transaction (scheduling never imports billing).
+    """
     check_same_clinic(actor, appointment)
     if status not in Status.values:
         raise InvalidTransitionError("That is not an appointment status.")
@@ -254,6 +263,7 @@ def set_status(*, actor: Actor, appointment: Appointment, status: str) -> Appoin
             from_status=previous,
             to_status=status,
             at=now,
+            reason=reason.strip(),
         )
         record_change(
             actor=actor,
@@ -266,10 +276,20 @@ def set_status(*, actor: Actor, appointment: Appointment, status: str) -> Appoin
 
 
 def cancel_appointment(
-    *, actor: Actor, appointment: Appointment, reason: str, late: bool = False
+    *,
+    actor: Actor,
+    appointment: Appointment,
+    reason: str,
+    late: bool = False,
+    note: str = "",
 ) -> Appointment:
     """Cancel a booked or confirmed appointment (late-cancel it if `late`); its
-    time becomes free again."""
+    time becomes free again. `note` (e.g. a waived fee and why) is added to the
+    reason in the status history, not to the appointment's cancel reason.
+
+    Whether a cancellation is late follows the clinic's window
+    (`selectors.policy.is_late_cancellation`); the cancel page decides it and
+    charges any fee through `billing.fees.record_missed_visit`."""
     check_same_clinic(actor, appointment)
     reason = reason.strip()
     if not reason:
@@ -303,7 +323,7 @@ def cancel_appointment(
             from_status=previous,
             to_status=new_status,
             at=now,
-            reason=reason,
+            reason=f"{reason}; {note.strip()}" if note.strip() else reason,
         )
         record_change(
             actor=actor,

@@ -12,6 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from practica.billing.errors import BillingError
+from practica.billing.fees import MissedVisit, record_missed_visit
+from practica.core.money import format_money
 from practica.scheduling.errors import (
     SchedulingError,
 )
@@ -31,12 +34,18 @@ from practica.scheduling.selectors import (
     list_locations,
     list_providers,
 )
+from practica.scheduling.selectors.policy import (
+    cancellation_terms,
+    list_status_history,
+    no_show_notice,
+    status_buttons,
+)
 from practica.scheduling.services import (
     book_appointment,
-    cancel_appointment,
     move_appointment,
     set_status,
 )
+from practica.scheduling.services.rules import ALLOWED_TRANSITIONS
 from practica.scheduling.views.responses import (
     INVALID,
     error_status,
@@ -46,6 +55,8 @@ from practica.scheduling.views.responses import (
 from practica.tenancy.access import clinic_view, get_actor
 from practica.tenancy.actor import Actor
 from practica.tenancy.permissions import SCHEDULE_EDIT, SCHEDULE_VIEW
+
+Status = Appointment.Status
 
 # --- booking -----------------------------------------------------------------
 
@@ -153,13 +164,34 @@ def _detail_response(
     *,
     status: int = 200,
     error: str = "",
+    notice: str = "",
     cancel_form: CancelForm | None = None,
+    no_show_form: StatusForm | None = None,
 ) -> HttpResponse:
+    """The appointment page, or (htmx) its actions partial: status with who
+    and when, the buttons allowed next, cancel / no-show forms that say what
+    fee applies, and the status history."""
+    actor = get_actor(request)
+    history = list_status_history(actor=actor, appointment=appointment)
+    allowed = ALLOWED_TRANSITIONS[appointment.status]
     context = {
         "appointment": appointment,
         "error": error,
-        "cancel_form": cancel_form or CancelForm(),
-        "can_edit": get_actor(request).can(SCHEDULE_EDIT),
+        "notice": notice,
+        "history": history,
+        "last_change": history[-1] if history else None,
+        "buttons": status_buttons(appointment),
+        "can_cancel": Status.CANCELLED in allowed,
+        "can_no_show": Status.NO_SHOW in allowed,
+        "cancel_terms": cancellation_terms(actor=actor, appointment=appointment)
+        if Status.CANCELLED in allowed
+        else None,
+        "no_show_notice": no_show_notice(actor=actor, appointment=appointment)
+        if Status.NO_SHOW in allowed
+        else "",
+        "cancel_form": cancel_form or CancelForm(auto_id="id_cancel_%s"),
+        "no_show_form": no_show_form or StatusForm(auto_id="id_no_show_%s"),
+        "can_edit": actor.can(SCHEDULE_EDIT),
     }
     template = "scheduling/appointment_detail.html"
     if is_htmx(request):
@@ -226,50 +258,103 @@ def appointment_edit(request: HttpRequest, appointment_id: uuid.UUID) -> HttpRes
     return render(request, "scheduling/appointment_edit.html", context, status=status)
 
 
+def _fee_message(outcome: MissedVisit) -> str:
+    currency = outcome.appointment.location.currency
+    if outcome.invoice is not None:
+        return (
+            f"{format_money(outcome.invoice.total, currency)} "
+            f"{outcome.invoice.get_kind_display().lower()} charged "
+            f"(invoice #{outcome.invoice.number})."
+        )
+    if outcome.is_waived:
+        return f"The {format_money(outcome.fee, currency)} fee was waived."
+    return ""
+
+
+def _changed_response(
+    request: HttpRequest, appointment: Appointment, message: str
+) -> HttpResponse:
+    """After a status change: the refreshed actions (htmx) or a redirect."""
+    if is_htmx(request):
+        response = _detail_response(request, appointment, notice=message)
+        response["HX-Trigger"] = "appointment-changed"
+        return response
+    messages.success(request, message)
+    return redirect("scheduling:appointment-detail", appointment.pk)
+
+
 @require_POST
 @clinic_view(SCHEDULE_EDIT)
 def appointment_cancel(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
+    """Cancel: late (with the policy's fee, unless waived) inside the window."""
     actor = get_actor(request)
     appointment = get_appointment_for_change(actor=actor, appointment_id=appointment_id)
-    form = CancelForm(request.POST)
+    form = CancelForm(request.POST, auto_id="id_cancel_%s")
     if not form.is_valid():
         return _detail_response(request, appointment, status=INVALID, cancel_form=form)
+    data = form.cleaned_data
     try:
-        cancel_appointment(
-            actor=actor, appointment=appointment, reason=form.cleaned_data["reason"]
+        outcome = record_missed_visit(
+            actor=actor,
+            appointment=appointment,
+            status=Status.CANCELLED,
+            reason=data["reason"],
+            waive=data["waive_fee"],
+            waive_reason=data["waive_reason"],
         )
     except SchedulingError as exc:
         return _detail_response(
             request, appointment, status=error_status(exc), error=exc.message
         )
-    messages.success(request, "Appointment cancelled.")
-    return redirect("scheduling:appointment-detail", appointment.pk)
+    except BillingError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _detail_response(request, appointment, status=INVALID, cancel_form=form)
+    changed = outcome.appointment
+    message = f"Appointment {changed.get_status_display().lower()}. " + _fee_message(
+        outcome
+    )
+    return _changed_response(request, changed, message.strip())
 
 
 @require_POST
 @clinic_view(SCHEDULE_EDIT)
 def appointment_status(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
+    """Set the next status; a no-show charges the policy's fee unless waived."""
     actor = get_actor(request)
     appointment = get_appointment_for_change(actor=actor, appointment_id=appointment_id)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, auto_id="id_no_show_%s")
     if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
         return _detail_response(
             request,
             appointment,
             status=INVALID,
-            error="Status: choose arrived, completed, no-show or booked.",
+            error=f"Status: {first}" if "status" in form.errors else "",
+            no_show_form=form,
         )
+    data = form.cleaned_data
+    fee_text = ""
     try:
-        appointment = set_status(
-            actor=actor, appointment=appointment, status=form.cleaned_data["status"]
-        )
+        if data["status"] == Status.NO_SHOW:
+            outcome = record_missed_visit(
+                actor=actor,
+                appointment=appointment,
+                status=Status.NO_SHOW,
+                waive=data["waive_fee"],
+                waive_reason=data["waive_reason"],
+            )
+            appointment = outcome.appointment
+            fee_text = _fee_message(outcome)
+        else:
+            appointment = set_status(
+                actor=actor, appointment=appointment, status=data["status"]
+            )
     except SchedulingError as exc:
         return _detail_response(
             request, appointment, status=error_status(exc), error=exc.message
         )
-    if is_htmx(request):
-        response = _detail_response(request, appointment)
-        response["HX-Trigger"] = "appointment-changed"
-        return response
-    messages.success(request, f"Marked {appointment.get_status_display().lower()}.")
-    return redirect("scheduling:appointment-detail", appointment.pk)
+    except BillingError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _detail_response(request, appointment, status=INVALID, no_show_form=form)
+    message = f"Marked {appointment.get_status_display().lower()}. {fee_text}"
+    return _changed_response(request, appointment, message.strip())
