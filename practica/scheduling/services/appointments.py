@@ -26,9 +26,9 @@ from practica.scheduling.services.rules import (
     MOVABLE,
     busy_span,
     check_aware,
+    check_hours_and_offer,
     check_length,
     check_same_clinic,
-    check_working_hours,
     find_room_clash,
     place,
     record_status_change,
@@ -68,10 +68,14 @@ def book_appointment(
         raise InvalidBookingError(f"{appointment_type.name} is no longer offered.")
     end_at = start_at + dt.timedelta(minutes=appointment_type.duration_minutes)
     with transaction.atomic():
-        if not allow_outside_hours:
-            check_working_hours(
-                provider=provider, location=location, start_at=start_at, end_at=end_at
-            )
+        check_hours_and_offer(
+            provider=provider,
+            location=location,
+            appointment_type=appointment_type,
+            start_at=start_at,
+            end_at=end_at,
+            allow_outside_hours=allow_outside_hours,
+        )
         placed = place(
             provider=provider,
             location=location,
@@ -166,13 +170,14 @@ def move_appointment(
         new_end = end_at or start_at + (current.end_at - current.start_at)
         location = current.location
         check_length(start_at, new_end)
-        if not allow_outside_hours:
-            check_working_hours(
-                provider=new_provider,
-                location=location,
-                start_at=start_at,
-                end_at=new_end,
-            )
+        check_hours_and_offer(
+            provider=new_provider,
+            location=location,
+            appointment_type=current.appointment_type,
+            start_at=start_at,
+            end_at=new_end,
+            allow_outside_hours=allow_outside_hours,
+        )
         busy_from, busy_until = busy_span(current.appointment_type, start_at, new_end)
         room = current.room
         if room is not None and (

@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from practica.scheduling.errors import (
     InvalidBookingError,
-    OutsideWorkingHoursError,
     SlotUnavailableError,
 )
 from practica.scheduling.models import (
@@ -36,7 +35,11 @@ from practica.scheduling.models import (
     Room,
     RoomKind,
     StatusChange,
-    WorkingHours,
+)
+from practica.scheduling.selectors.availability import (
+    check_bookable,
+    check_offered,
+    check_working_time,
 )
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Location
@@ -304,26 +307,37 @@ def check_working_hours(
     start_at: dt.datetime,
     end_at: dt.datetime,
 ) -> None:
-    tz = location.tz
-    local_start = start_at.astimezone(tz)
-    local_end = end_at.astimezone(tz)
-    fits = (
-        local_start.date() == local_end.date()
-        and WorkingHours.objects.filter(
-            clinic_id=provider.clinic_id,
-            provider=provider,
-            location=location,
-            weekday=local_start.weekday(),
-            start_time__lte=local_start.time(),
-            end_time__gte=local_end.time(),
-        ).exists()
+    """Refuse a visit outside the provider's working time at the location:
+    the availability engine's answer (hours, breaks, time off, extra shifts,
+    holidays), with the reason."""
+    check_working_time(
+        provider=provider, location=location, start_at=start_at, end_at=end_at
     )
-    if not fits:
-        raise OutsideWorkingHoursError(
-            f"{provider.display_name} does not work at {location.name} on "
-            f"{WEEKDAY_NAMES[local_start.weekday()]} from "
-            f"{local_start:%H:%M} to {local_end:%H:%M}."
-        )
+
+
+def check_hours_and_offer(
+    *,
+    provider: Provider,
+    location: Location,
+    appointment_type: AppointmentType,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    allow_outside_hours: bool = False,
+) -> None:
+    """The availability checks of a booking or a move. The front desk may book
+    outside working time on purpose (`allow_outside_hours`: outside hours, on
+    time off or a holiday), but never a type the provider does not offer: that
+    says what the provider does, not when, so it is not overridable."""
+    if allow_outside_hours:
+        check_offered(provider=provider, appointment_type=appointment_type)
+        return
+    check_bookable(
+        provider=provider,
+        location=location,
+        appointment_type=appointment_type,
+        start_at=start_at,
+        end_at=end_at,
+    )
 
 
 def check_aware(start_at: dt.datetime) -> None:

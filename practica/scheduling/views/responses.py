@@ -9,6 +9,7 @@ from practica.scheduling.errors import (
     OutsideWorkingHoursError,
     SchedulingError,
     SlotUnavailableError,
+    TypeNotOfferedError,
 )
 
 CONFLICT = 409
@@ -25,8 +26,11 @@ def error_status(error: SchedulingError) -> int:
 
 def report_refusal(form: forms.Form, error: SchedulingError) -> str:
     """Show a refused booking: outside hours on its checkbox (so the person
-    sees how to override), anything else at the top of the form."""
-    if isinstance(error, OutsideWorkingHoursError):
+    sees how to override), anything else (a type the provider does not offer
+    cannot be overridden) at the top of the form."""
+    if isinstance(error, OutsideWorkingHoursError) and not isinstance(
+        error, TypeNotOfferedError
+    ):
         form.add_error("allow_outside_hours", error.message)
         return ""
     return error.message
