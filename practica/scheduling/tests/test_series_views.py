@@ -8,7 +8,9 @@ from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from practica.audit.models import AuditEntry
 from practica.patients.models import Patient
@@ -403,3 +405,49 @@ def test_appointment_page_links_to_its_series(
     first = series.appointments.order_by("start_at")[0]
     response = client.get(f"/schedule/appointments/{first.pk}/")
     assert f'href="/schedule/series/{series.pk}/"' in response.content.decode()
+
+
+def test_series_page_query_count_does_not_grow_with_occurrences(
+    desk: tuple[Client, Membership],
+    clinic: Clinic,
+    provider: Provider,
+    kind: AppointmentType,
+    patient: Patient,
+) -> None:
+    # given a series of 4 and one of 16
+    client, _ = desk
+    sizes = []
+    for count in (4, 16):
+        response = client.post(
+            CREATE,
+            _data(clinic, provider, kind, patient, step="save", count=count),
+        )
+        sizes.append(response["Location"])
+        provider = make_provider(
+            clinic, weekdays=(0, 1, 2, 3, 4), start=dt.time(8), end=dt.time(18)
+        )
+    # when
+    with CaptureQueriesContext(connection) as small:
+        client.get(sizes[0])
+    with CaptureQueriesContext(connection) as large:
+        client.get(sizes[1])
+    # then
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_an_htmx_preview_returns_only_the_form(
+    desk: tuple[Client, Membership],
+    clinic: Clinic,
+    provider: Provider,
+    kind: AppointmentType,
+    patient: Patient,
+) -> None:
+    client, _ = desk
+    response = client.post(
+        CREATE, _data(clinic, provider, kind, patient), HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<form id="series-form"')
+    assert body.count('name="skip"') == 16
+    assert response["Vary"] == "HX-Request, Cookie"
