@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from practica.scheduling.views.availability import slot_list
 from practica.scheduling.views.setup import (
     exception_create,
     exception_delete,
@@ -13,6 +14,8 @@ from practica.scheduling.views.setup import (
 )
 
 urlpatterns: list[URLPattern] = [
+    # The availability engine's free slots ("Find a time" on the booking form).
+    path("slots/", slot_list, name="slot-list"),
     # Set-up of what availability honours (the page itself is scheduling:setup).
     path("setup/rooms/create/", room_create, name="room-create"),
     path("setup/rooms/<int:room_id>/edit/", room_edit, name="room-edit"),

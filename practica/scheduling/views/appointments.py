@@ -75,8 +75,15 @@ def _appointment_form(
 
 
 def _prefill(request: HttpRequest, actor: Actor) -> dict[str, Any]:
-    """Initial values from ?provider=&location=&start=YYYY-MM-DDTHH:MM (local)."""
+    """Initial values from ?provider=&location=&type=&start=YYYY-MM-DDTHH:MM
+    (local): the calendar's empty slots and "Find a time" link here."""
     initial: dict[str, Any] = {}
+    type_id = request.GET.get("type", "")
+    if (
+        type_id.isdigit()
+        and list_appointment_types(actor=actor).filter(pk=int(type_id)).exists()
+    ):
+        initial["appointment_type"] = int(type_id)
     provider_id = request.GET.get("provider", "")
     if (
         provider_id.isdigit()
