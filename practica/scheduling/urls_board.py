@@ -1,5 +1,14 @@
 """URLs of scheduling: board. Included by scheduling/urls.py."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from practica.scheduling.views import board
+
+urlpatterns: list[URLPattern] = [
+    path("events/", board.calendar_events, name="calendar-events"),
+    path(
+        "appointments/<uuid:appointment_id>/move/",
+        board.appointment_move,
+        name="appointment-move",
+    ),
+]

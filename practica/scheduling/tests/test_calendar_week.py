@@ -1,4 +1,4 @@
-"""The week calendar page: what it lists, what it audits, how many queries."""
+"""The list view (the week as plain HTML): what it lists, what it audits, how many queries."""
 
 from __future__ import annotations
 
@@ -45,8 +45,7 @@ def _week(client: Client, day: dt.date) -> tuple[str, int]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(
             reverse("scheduling:calendar"),
-            {"date": day.isoformat(), "view": "week"},
-            HTTP_HX_REQUEST="true",
+            {"date": day.isoformat(), "view": "list"},
         )
     assert response.status_code == 200
     return response.content.decode(), len(queries)

@@ -4,9 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from practica.audit.models import AuditEntry
@@ -15,7 +13,6 @@ from practica.scheduling.models import Appointment
 from practica.scheduling.tests.factories import (
     MONDAY,
     AppointmentTypeFactory,
-    fill_day,
     local,
     main_location,
     make_appointment,
@@ -49,133 +46,6 @@ def _booking_data(clinic: Clinic, **overrides: object) -> dict[str, object]:
     }
     data.update(overrides)
     return data
-
-
-# --- calendar ------------------------------------------------------------------
-
-
-def test_calendar_day_shows_appointments_and_bookable_slots(
-    clinic: Clinic, desk_client: Client
-) -> None:
-    # given
-    appointment = make_appointment(clinic)
-    location = main_location(clinic)
-
-    # when
-    response = desk_client.get(
-        reverse("scheduling:calendar"),
-        {"date": "2031-03-03", "view": "day", "location": location.pk},
-    )
-
-    # then
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert appointment.patient.full_name in body
-    assert _detail_url(appointment) in body
-    assert "10:00\u201310:45" in body
-    assert (
-        f"?provider={appointment.provider_id}&location={location.pk}"
-        "&start=2031-03-03T09:15"
-    ) in body
-    assert response["Vary"].count("HX-Request") == 1
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        {"date": "not-a-date", "view": "month", "location": "abc"},
-        {"date": "1850-01-01", "view": "", "location": "999999"},
-        {},
-    ],
-)
-def test_calendar_falls_back_to_defaults_on_bad_parameters(
-    clinic: Clinic, desk_client: Client, query: dict[str, str]
-) -> None:
-    # when
-    response = desk_client.get(reverse("scheduling:calendar"), query)
-
-    # then
-    assert response.status_code == 200
-    assert response.context["view"] == "day"
-    assert response.context["location"] == main_location(clinic)
-    assert response.context["day"] == response.context["today"]
-
-
-def test_calendar_week_lists_appointments_per_day(
-    clinic: Clinic, desk_client: Client
-) -> None:
-    # given
-    appointment = make_appointment(clinic, start_at=local(MONDAY, 11))
-
-    # when
-    response = desk_client.get(
-        reverse("scheduling:calendar"), {"date": "2031-03-05", "view": "week"}
-    )
-
-    # then
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "Week of 3 March 2031" in body
-    assert (
-        f'<span class="cal-appt-time">11:00</span> {appointment.patient.full_name}'
-        in body
-    )
-
-
-def test_calendar_htmx_renders_only_the_board(
-    clinic: Clinic, desk_client: Client
-) -> None:
-    # when
-    response = desk_client.get(
-        reverse("scheduling:calendar"), {"date": "2031-03-03"}, HTTP_HX_REQUEST="true"
-    )
-
-    # then
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert body.lstrip().startswith('<section id="board"')
-    assert "<html" not in body
-
-
-def _calendar_queries(client: Client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(
-            reverse("scheduling:calendar"), {"date": "2031-03-03", "view": "day"}
-        )
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_calendar_query_count_does_not_grow_with_appointments(
-    clinic: Clinic, desk_client: Client
-) -> None:
-    # given: 2 appointments
-    provider = make_provider(clinic)
-    for hour in (9, 10):
-        make_appointment(clinic, provider=provider, start_at=local(MONDAY, hour))
-    _calendar_queries(desk_client)  # the first audit entry also creates the chain
-    few = _calendar_queries(desk_client)
-    # and then 20, across 4 more providers
-    fill_day(clinic, providers=4, per_provider=5)
-
-    # when
-    many = _calendar_queries(desk_client)
-
-    # then
-    assert many == few
-
-
-def test_calendar_without_schedule_permission_is_forbidden(
-    clinic: Clinic, client_for: ClientFor
-) -> None:
-    # given: a member with no role at all
-    client = client_for(make_member(clinic, []))
-
-    # when
-    response = client.get(reverse("scheduling:calendar"))
-
-    # then
-    assert response.status_code == 403
 
 
 # --- create -------------------------------------------------------------------
