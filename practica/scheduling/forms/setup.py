@@ -74,6 +74,8 @@ class RoomForm(forms.Form):
     def __init__(
         self, *args: Any, locations: QuerySet[Location], **kwargs: Any
     ) -> None:
+        # Own ids: the set-up page holds several forms with the same field names.
+        kwargs.setdefault("auto_id", "room_%s")
         super().__init__(*args, **kwargs)
         _set_queryset(self, "location", locations)
 
@@ -148,6 +150,7 @@ class ExceptionForm(forms.Form):
         locations: QuerySet[Location],
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("auto_id", "exception_%s")
         super().__init__(*args, **kwargs)
         _set_queryset(self, "provider", providers)
         _set_queryset(self, "location", locations)
@@ -194,6 +197,7 @@ class HolidayForm(forms.Form):
     def __init__(
         self, *args: Any, locations: QuerySet[Location], **kwargs: Any
     ) -> None:
+        kwargs.setdefault("auto_id", "holiday_%s")
         super().__init__(*args, **kwargs)
         _set_queryset(self, "location", locations)
 

@@ -4,6 +4,7 @@ holidays from the set-up page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -636,3 +637,15 @@ def test_setup_page_query_count_does_not_grow(
     with django_assert_num_queries(SETUP_PAGE_QUERIES):  # type: ignore[operator]
         response = owner_client.get(SETUP)
     assert response.status_code == 200
+
+
+def test_setup_page_ids_are_unique(clinic: Clinic, owner_client: Client) -> None:
+    # given: several forms on one page share field names (name, kind, location)
+    make_provider(clinic)
+    # when
+    page = owner_client.get(SETUP).content.decode()
+    # then: every label still points at one field
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert 'for="room_name"' in page
+    assert 'for="holiday_name"' in page
