@@ -143,7 +143,7 @@ def test_rooms_are_reported_and_a_full_house_gives_no_slot(
     RoomFactory(clinic=clinic, name="Gym", kind=RoomKind.GYM)
     AppointmentFactory(provider=other, room=room_a, start_at=local(MONDAY, 9))
     AppointmentFactory(
-        provider=other,
+        provider=make_provider(clinic, display_name="Dr Y", end=dt.time(11)),
         room=room_b,
         start_at=local(MONDAY, 9),
         end_at=local(MONDAY, 11),
