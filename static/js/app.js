@@ -1,12 +1,14 @@
 // Site-wide behaviour. No inline script anywhere: the CSP forbids it.
 
-// htmx: swap 422 (invalid form) responses so errors show in place.
+// htmx: swap 422 (invalid form) and 409 (slot taken meanwhile) responses so
+// the reason shows in place.
 document.addEventListener("DOMContentLoaded", () => {
   if (window.htmx) {
     window.htmx.config.responseHandling = [
       { code: "204", swap: false },
       { code: "[23]..", swap: true },
       { code: "422", swap: true },
+      { code: "409", swap: true },
       { code: "[45]..", swap: false, error: true },
     ];
   }
