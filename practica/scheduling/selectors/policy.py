@@ -62,9 +62,13 @@ class CancellationTerms:
 
 
 def cancellation_terms(
-    *, actor: Actor, appointment: Appointment, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    appointment: Appointment,
+    now: dt.datetime | None = None,
+    policy: SchedulingPolicy | None = None,
 ) -> CancellationTerms:
-    policy = get_policy(actor=actor)
+    policy = policy or get_policy(actor=actor)
     moment = now or timezone.now()
     late = is_late_cancellation(
         policy=policy, start_at=appointment.start_at, now=moment
@@ -87,8 +91,13 @@ def cancellation_terms(
     return CancellationTerms(is_late=late, window_hours=window, fee=fee, notice=notice)
 
 
-def no_show_notice(*, actor: Actor, appointment: Appointment) -> str:
-    fee = get_policy(actor=actor).no_show_fee
+def no_show_notice(
+    *,
+    actor: Actor,
+    appointment: Appointment,
+    policy: SchedulingPolicy | None = None,
+) -> str:
+    fee = (policy or get_policy(actor=actor)).no_show_fee
     if fee <= ZERO:
         return "The clinic charges no no-show fee."
     currency = appointment.location.currency

@@ -36,6 +36,7 @@ from practica.scheduling.selectors import (
 )
 from practica.scheduling.selectors.policy import (
     cancellation_terms,
+    get_policy,
     list_status_history,
     no_show_notice,
     status_buttons,
@@ -181,6 +182,7 @@ def _detail_response(
     actor = get_actor(request)
     history = list_status_history(actor=actor, appointment=appointment)
     allowed = ALLOWED_TRANSITIONS[appointment.status]
+    policy = get_policy(actor=actor)
     context = {
         "appointment": appointment,
         "error": error,
@@ -190,10 +192,14 @@ def _detail_response(
         "buttons": status_buttons(appointment),
         "can_cancel": Status.CANCELLED in allowed,
         "can_no_show": Status.NO_SHOW in allowed,
-        "cancel_terms": cancellation_terms(actor=actor, appointment=appointment)
+        "cancel_terms": cancellation_terms(
+            actor=actor, appointment=appointment, policy=policy
+        )
         if Status.CANCELLED in allowed
         else None,
-        "no_show_notice": no_show_notice(actor=actor, appointment=appointment)
+        "no_show_notice": no_show_notice(
+            actor=actor, appointment=appointment, policy=policy
+        )
         if Status.NO_SHOW in allowed
         else "",
         "cancel_form": cancel_form or CancelForm(auto_id="id_cancel_%s"),
