@@ -89,6 +89,10 @@ def fresh_signed_notes(
             appointment_type=service,
             start_at=start,
             end_at=start + length,
+            busy_from=start - datetime.timedelta(minutes=service.buffer_before_minutes),
+            busy_until=start
+            + length
+            + datetime.timedelta(minutes=service.buffer_after_minutes),
             status=Appointment.Status.COMPLETED,
             status_changed_at=start + length,
         )

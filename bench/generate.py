@@ -10,6 +10,7 @@ Migrates the database first (creating the PostgreSQL database when missing;
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 import time
@@ -89,6 +90,8 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
+    from scheduling_layout import lay_out_scheduling
 
     from practica.demo.generator import ClinicSpec, generate_clinic
     from practica.tenancy.models import Clinic
@@ -99,6 +102,7 @@ def main() -> int:
     if Clinic.objects.filter(slug=BENCH_SLUG).exists():
         say("The bench clinic exists already; use --fresh to rebuild it.")
         return 0
+    now = timezone.now()
     spec = ClinicSpec(
         name="Bench Physio Group",
         slug=BENCH_SLUG,
@@ -108,18 +112,24 @@ def main() -> int:
         days_back=round(args.years * 365),
         days_ahead=args.days_ahead,
         seed=args.seed,
+        now=now,
     )
     started = time.perf_counter()
     result = generate_clinic(spec)
     generated = time.perf_counter() - started
+    say(f"generated in {generated:.1f} s; laying out rooms, breaks and time off")
+    started = time.perf_counter()
+    first_day = now.date() - datetime.timedelta(days=spec.days_back)
+    layout = lay_out_scheduling(result.clinic, now=now, first_day=first_day)
+    say(f"laid out in {time.perf_counter() - started:.1f} s")
     # A production database is vacuumed by autovacuum; one freshly loaded is
     # not, and without a visibility map PostgreSQL cannot use index-only scans.
     with connection.cursor() as cursor:
         cursor.execute(
             "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
         )
-    say(f"generated in {generated:.1f} s ({connection.vendor}):")
-    for name, count in result.counts.items():
+    say(f"database: {connection.vendor}")
+    for name, count in {**result.counts, **layout}.items():
         say(f"  {name:<16} {count:>10,}")
     say("log-ins (password: practica-demo-2026):")
     for login in result.logins:
@@ -128,4 +138,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     sys.exit(main())

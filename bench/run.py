@@ -17,8 +17,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generate import BENCH_SLUG, ROOT, configure, say
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from practica.tenancy.models import Location, Membership
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pg-name", default="practica_bench")
     parser.add_argument("--sqlite-path", default=str(ROOT / "var" / "bench.sqlite3"))
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument(
+        "--only",
+        choices=("all", "scheduling"),
+        default="all",
+        help="'scheduling': only the availability engine and the day view.",
+    )
     return parser.parse_args()
 
 
@@ -151,6 +163,14 @@ def main() -> int:  # one linear script, page by page
     def get(path: str, **headers: str) -> Callable[[int], int]:
         return lambda _i: client.get(path, **headers).status_code
 
+    results.extend(
+        scheduling_pages(
+            client, membership, location, busy_day=busy_day, repeat=args.repeat
+        )
+    )
+    if args.only == "scheduling":
+        return report(results)
+
     week = f"/schedule/?view=week&date={week_start}&location={location.pk}"
     pages = [
         ("Calendar, week, all providers", week, {}),
@@ -204,12 +224,102 @@ def main() -> int:  # one linear script, page by page
         )
     say(results[-1].row())
 
+    return report(results)
+
+
+def report(results: list[Result]) -> int:
     say("")
     say("| Page | Median ms | p95 ms | SQL queries | Note |")
     say("|---|---:|---:|---:|---|")
     for result in results:
         say(result.row())
     return 0
+
+
+# The availability engine is measured on these types at the first location:
+# no room and no buffer (four physiotherapists), a treatment room and a
+# 15-minute buffer (two massage therapists, two rooms), and the gym (one
+# occupational therapist, one room).
+AVAILABILITY_TYPES = (
+    "Physiotherapy follow-up",
+    "Massage therapy 60 min",
+    "Occupational therapy assessment",
+)
+
+
+def scheduling_pages(
+    client: Client,
+    membership: Membership,
+    location: Location,
+    *,
+    busy_day: datetime.date,
+    repeat: int,
+) -> list[Result]:
+    """Issue 3's targets: "next 20 free slots over 30 days, any provider"
+    (p95 < 30 ms) and the day view for all providers (p95 < 60 ms)."""
+    from bench_fixtures import actor_for
+    from django.utils import timezone
+
+    from practica.scheduling.models import AppointmentType
+
+    results: list[Result] = []
+    actor = actor_for(membership)
+    today = timezone.now().astimezone(location.tz).date()
+    try:
+        from practica.scheduling.selectors.availability import find_slots
+    except ImportError:
+        results.append(Result("Availability, next 20 slots", note="not available"))
+    else:
+        for name in AVAILABILITY_TYPES:
+            kind = AppointmentType.objects.get(clinic=location.clinic, name=name)
+            found: list[int] = []
+
+            def slots(
+                _i: int, kind: AppointmentType = kind, found: list[int] = found
+            ) -> int:
+                found.append(
+                    len(
+                        find_slots(
+                            actor=actor,
+                            appointment_type=kind,
+                            location=location,
+                            start_on=today,
+                            days=30,
+                            limit=20,
+                        )
+                    )
+                )
+                return 200
+
+            result = measure(f"Availability, 20 slots / 30 days: {name}", slots, repeat)
+            results.append(
+                Result(
+                    result.page,
+                    result.median_ms,
+                    result.p95_ms,
+                    result.queries,
+                    f"{min(found)}-{max(found)} slots found",
+                )
+            )
+            say(results[-1].row())
+    day = f"date={busy_day}&location={location.pk}"
+    next_day = busy_day + datetime.timedelta(days=1)
+    pages = [
+        ("Day view page, all providers", f"/schedule/?view=day&{day}"),
+        (
+            "Day view events JSON, all providers",
+            f"/schedule/events/?location={location.pk}&start={busy_day}&end={next_day}",
+        ),
+    ]
+    for page, path in pages:
+        if not resolves(path.split("?")[0]):
+            results.append(Result(page, note="not available"))
+            continue
+        results.append(
+            measure(page, lambda _i, p=path: client.get(p).status_code, repeat)
+        )
+        say(results[-1].row())
+    return results
 
 
 if __name__ == "__main__":
