@@ -3,9 +3,11 @@ weeks, with a few patients on each roster (one class full).
 
 It runs after the generator has written the clinic (and, if it ran, the
 availability seed's gym) and goes through the class services, so every class
-and roster change is audited. The class takes the first physiotherapist's
-last hour on a weekday at the first location; a week where that hour is
-already booked tries the hour before. Running it twice adds nothing.
+and roster change is audited. The class is an evening class: the hour after
+the first physiotherapist's longest weekday block at the first location ends
+(scheduled outside working hours on purpose, so the busy demo day does not
+crowd it out; if that hour is taken, the next one). Running it twice adds
+nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ MINUTES = 60
 WEEKS = 4
 # Patients on each week's roster, in order: the second week is full.
 ROSTER_SIZES = (5, CAPACITY, 3, 2)
+EVENING_TRIES = 2
 
 
 def seed_classes(clinic: Clinic, *, today: dt.date) -> None:
@@ -143,13 +146,12 @@ def _schedule(
     pilates: AppointmentType,
     day: dt.date,
 ) -> Appointment | None:
-    """The class in the block's last free hour that day, or None if none."""
+    """The class in the first free hour after the block ends, or None."""
     tz = location.tz
-    block_start = dt.datetime.combine(day, hours.start_time, tzinfo=tz)
-    start = dt.datetime.combine(day, hours.end_time, tzinfo=tz) - dt.timedelta(
-        minutes=MINUTES
-    )
-    while start >= block_start:
+    for extra_hours in range(EVENING_TRIES):
+        start = dt.datetime.combine(day, hours.end_time, tzinfo=tz) + dt.timedelta(
+            hours=extra_hours
+        )
         try:
             return schedule_class(
                 actor=actor,
@@ -157,7 +159,8 @@ def _schedule(
                 location=location,
                 appointment_type=pilates,
                 start_at=start,
+                allow_outside_hours=True,
             )
         except SchedulingError:
-            start -= dt.timedelta(minutes=MINUTES)
+            continue
     return None
