@@ -455,3 +455,29 @@ def test_front_desk_cannot_change_the_policy(
     # then
     assert (page.status_code, save.status_code) == (403, 403)
     assert not SchedulingPolicy.objects.exists()
+
+
+def test_without_fees_the_forms_offer_no_waiver(
+    clinic: Clinic, desk_client: Client
+) -> None:
+    # given no policy saved: the defaults charge nothing
+    appointment = make_appointment(clinic)
+
+    # when
+    body = desk_client.get(_detail(appointment)).content.decode()
+
+    # then
+    assert "The clinic charges no no-show fee." in body
+    assert "waive_fee" not in body
+
+
+def test_setup_page_links_to_the_policy(clinic: Clinic, client_for: ClientFor) -> None:
+    # when
+    body = (
+        client_for(make_member(clinic, [OWNER]))
+        .get(reverse("scheduling:setup"))
+        .content.decode()
+    )
+
+    # then
+    assert f'href="{reverse("scheduling:policy-edit")}"' in body

@@ -204,6 +204,7 @@ def _detail_response(
         else "",
         "cancel_form": cancel_form or CancelForm(auto_id="id_cancel_%s"),
         "no_show_form": no_show_form or StatusForm(auto_id="id_no_show_%s"),
+        "no_show_fee": policy.no_show_fee,
         "can_edit": actor.can(SCHEDULE_EDIT),
     }
     template = "scheduling/appointment_detail.html"
