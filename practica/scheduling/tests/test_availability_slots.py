@@ -361,3 +361,23 @@ def test_working_intervals_reads_three_queries(
     # then
     assert sorted(found) == sorted(p.pk for p in providers)
     assert all(len(days) == 5 for days in found.values())
+
+
+def test_find_slots_reads_the_next_days_only_when_the_first_is_full(
+    desk: Actor,
+    clinic: Clinic,
+    django_assert_num_queries: Callable[..., Any],
+) -> None:
+    # given: a provider who works on Wednesdays only, with history
+    provider = make_provider(clinic, display_name="Dr A", weekdays=(2,))
+    kind = AppointmentTypeFactory(clinic=clinic)
+    location = main_location(clinic)
+    _history(clinic, provider, weeks=100)
+
+    # when: providers, hours, exceptions, holidays, then Monday's bookings and
+    # Tuesday-to-Sunday's
+    with django_assert_num_queries(6):
+        slots = _slots(desk, kind, limit=1, location=location)
+
+    # then
+    assert _times(slots) == ["Wed 09:00 Dr A"]
