@@ -18,6 +18,7 @@ from django.utils import timezone
 from practica.audit.services import record_change
 from practica.scheduling.errors import InvalidBookingError
 from practica.scheduling.models import (
+    Appointment,
     AppointmentType,
     AvailabilityException,
     ClinicHoliday,
@@ -109,12 +110,29 @@ def update_provider(
     offered_types: Sequence[AppointmentType],
 ) -> Provider:
     """Change how a provider is shown and which services they offer (none
-    listed = every service)."""
+    listed = every service).
+
+    An inactive provider leaves the calendar, so one with upcoming active
+    appointments cannot be made inactive until those are moved or cancelled.
+    """
     check_same_clinic(actor, provider, *offered_types)
     display_name = display_name.strip()
     if not display_name:
         raise InvalidBookingError("Enter the name shown on the calendar.")
     check_colour(colour)
+    if not is_active and provider.is_active:
+        upcoming = (
+            Appointment.objects.filter(
+                clinic=actor.clinic, provider=provider, start_at__gte=timezone.now()
+            )
+            .exclude(status__in=Appointment.RELEASING)
+            .count()
+        )
+        if upcoming:
+            raise InvalidBookingError(
+                f"This provider has {upcoming} upcoming appointment(s): move or "
+                "cancel them before making the provider inactive."
+            )
     with transaction.atomic():
         Provider.objects.filter(pk=provider.pk, clinic=actor.clinic).update(
             display_name=display_name,

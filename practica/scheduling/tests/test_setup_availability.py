@@ -25,6 +25,7 @@ from practica.scheduling.tests.factories import (
     ClinicHolidayFactory,
     RoomFactory,
     main_location,
+    make_appointment,
     make_provider,
 )
 from practica.tenancy.models import Clinic, Membership
@@ -649,3 +650,41 @@ def test_setup_page_ids_are_unique(clinic: Clinic, owner_client: Client) -> None
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
     assert 'for="room_name"' in page
     assert 'for="holiday_name"' in page
+
+
+def test_provider_with_upcoming_appointments_stays_active(
+    clinic: Clinic, owner_client: Client
+) -> None:
+    # given an appointment on MONDAY (in 2031)
+    appointment = make_appointment(clinic)
+    provider = appointment.provider
+    # when
+    response = owner_client.post(
+        f"/schedule/setup/providers/{provider.pk}/edit/",
+        {"display_name": "Dr A", "colour": "#1f6f8b"},
+    )
+    # then
+    provider.refresh_from_db()
+    assert response.status_code == 422
+    assert (
+        "has 1 upcoming appointment(s): move or cancel them before making the "
+        "provider inactive."
+    ) in response.content.decode()
+    assert provider.is_active is True
+
+
+def test_provider_with_only_cancelled_appointments_can_leave(
+    clinic: Clinic, owner_client: Client
+) -> None:
+    # given
+    appointment = make_appointment(clinic, status="cancelled")
+    provider = appointment.provider
+    # when
+    response = owner_client.post(
+        f"/schedule/setup/providers/{provider.pk}/edit/",
+        {"display_name": "Dr A", "colour": "#1f6f8b"},
+    )
+    # then
+    provider.refresh_from_db()
+    assert response.status_code == 302
+    assert provider.is_active is False

@@ -296,7 +296,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
                     offered_types=list(data["offered_types"]),
                 )
             except SchedulingError as error:
-                form.add_error(None, error.message)
+                form.add_error("is_active", error.message)
             else:
                 messages.success(request, "Provider saved.")
                 return redirect("scheduling:setup")
