@@ -12,6 +12,7 @@ measured on (issue 3, "Speed"):
   counsellors see clients in their offices); foot care holds 5 minutes before
   and 10 after (instruments); the occupational therapy assessment needs the
   gym and its sessions the quiet counselling room.
+- Each provider offers the types of their modality only.
 - Weekly hours with a lunch break: a block of 6 hours or more is split into
   two around a 30-minute break 4 hours after the start.
 - Time off and closures over the whole history: Ontario statutory holidays
@@ -156,6 +157,7 @@ def lay_out_scheduling(
         tally.add("rooms", len(rooms))
         types = _set_type_needs(clinic)
         providers = list(Provider.objects.for_clinic(clinic).order_by("pk"))
+        tally.add("offered_types", offer_own_modality(providers, types.values()))
         hours = _split_hours(clinic)
         tally.add("working_hours", len(hours))
         holidays = _add_holidays(clinic, first_day, end_day)
@@ -183,6 +185,23 @@ def _set_type_needs(clinic: Clinic) -> dict[int, AppointmentType]:
         ["room_kind", "buffer_before_minutes", "buffer_after_minutes"],
     )
     return types
+
+
+def offer_own_modality(
+    providers: Sequence[Provider], types: Iterable[AppointmentType]
+) -> int:
+    """Each provider offers the types of their own modality (none listed would
+    mean every type: a physiotherapist offering massage)."""
+    through = Provider.offered_types.through
+    kinds = list(types)
+    rows = [
+        through(provider_id=provider.pk, appointmenttype_id=kind.pk)
+        for provider in providers
+        for kind in kinds
+        if kind.modality == provider.modality
+    ]
+    through.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _split_hours(clinic: Clinic) -> list[WorkingHours]:
