@@ -68,6 +68,8 @@ TIME_OFF_KINDS = frozenset(
         AvailabilityException.Kind.UNAVAILABLE,
     }
 )
+# The longest buffer a type may have (AppointmentType's check constraint).
+MAX_BUFFER_MINUTES = 120
 # How many days each read of bookings covers, in turn (then all the rest).
 CHUNK_DAYS = (1, 6)
 # A patient who never came (cancelled, late-cancelled, no-show) is still new.
@@ -384,16 +386,29 @@ def load_busy(
     window: Interval,
 ) -> BusyRows:
     """One query: the active busy spans of these providers (anywhere) and rooms
-    that overlap the window."""
+    that overlap the window.
+
+    Each branch of the OR carries the range its index reads: the providers'
+    by start_at (`appt_provider_start_idx`; a start is at most one buffer
+    after its busy_from), the rooms' by busy_from (`appt_room_busy_idx`), so
+    neither walks the clinic's whole history."""
+    lowest = window.start - dt.timedelta(minutes=MAX_BUSY_MINUTES)
+    by_provider_start = Q(
+        provider_id__in=provider_ids,
+        start_at__gt=lowest,
+        start_at__lt=window.end + dt.timedelta(minutes=MAX_BUFFER_MINUTES),
+    )
+    by_room_busy = Q(room_id__in=room_ids, busy_from__gt=lowest)
     rows = (
         Appointment.objects.filter(
-            Q(provider_id__in=provider_ids) | Q(room_id__in=room_ids),
+            by_provider_start | by_room_busy,
             clinic_id=clinic_id,
             busy_from__lt=window.end,
-            busy_from__gt=window.start - dt.timedelta(minutes=MAX_BUSY_MINUTES),
+            busy_from__gt=lowest,
             busy_until__gt=window.start,
         )
         .exclude(status__in=Appointment.RELEASING)
+        .order_by()  # BusyIndex sorts; the database need not
         .values_list("provider_id", "room_id", "busy_from", "busy_until")
     )
     by_provider: dict[int, list[Interval]] = {pk: [] for pk in provider_ids}
