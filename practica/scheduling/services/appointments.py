@@ -128,12 +128,19 @@ def book_appointment(
 
 
 def _locked(appointment: Appointment) -> Appointment:
-    """Re-read the appointment under a row lock (PostgreSQL; SQLite is serialised)."""
-    return (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("provider", "location", "appointment_type", "patient")
-        .get(clinic_id=appointment.clinic_id, pk=appointment.pk)
-    )
+    """Re-read the appointment under a row lock (PostgreSQL; SQLite is serialised).
+
+    The row is locked on its own, then read with its relations: when a
+    concurrent transaction has just changed the row, PostgreSQL re-checks the
+    new version against the joined rows it had already found, so locking
+    through the join on the provider loses an appointment that was just
+    moved to another provider (DoesNotExist instead of the moved row)."""
+    Appointment.objects.select_for_update().filter(
+        clinic_id=appointment.clinic_id, pk=appointment.pk
+    ).values_list("pk", flat=True).get()
+    return Appointment.objects.select_related(
+        "provider", "location", "appointment_type", "patient"
+    ).get(clinic_id=appointment.clinic_id, pk=appointment.pk)
 
 
 def move_appointment(

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
@@ -48,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 OVERLAP_CONSTRAINT = "appointment_provider_no_overlap"
 ROOM_OVERLAP_CONSTRAINT = "appointment_room_no_overlap"
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 WEEKDAY_NAMES = (
     "Monday",
     "Tuesday",
@@ -374,6 +375,13 @@ def save_checked(
             exclude_id=appointment.pk,
         )
         raise slot_unavailable(appointment.provider, clash, location.tz) from exc
+    except OperationalError as exc:
+        # Two writes of overlapping spans at the same instant can each wait on
+        # the other's exclusion check; PostgreSQL then aborts one of them
+        # ("deadlock detected"). For that one, the time was taken a moment ago.
+        if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+            raise
+        raise slot_unavailable(appointment.provider, None, location.tz) from exc
 
 
 def record_status_change(

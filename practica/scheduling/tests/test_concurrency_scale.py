@@ -143,7 +143,9 @@ class Workload:
 def _exception_line(body: str) -> str:
     """The exception's title from Django's debug page, else the body's start."""
     title = re.search(r"<title>(.*?)</title>", body, re.DOTALL)
-    return (title.group(1) if title else body[:200]).strip()
+    value = re.search(r'<pre class="exception_value">(.*?)</pre>', body, re.DOTALL)
+    parts = [title.group(1) if title else body[:200], value.group(1) if value else ""]
+    return " ".join(" ".join(parts).split())
 
 
 def _session_run(
