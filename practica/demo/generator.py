@@ -190,20 +190,36 @@ def _shift(weekday: int, location: int, start: int, end: int) -> Shift:
     return Shift(weekday, location, datetime.time(start), datetime.time(end))
 
 
+def _day(weekday: int, location: int, start: int, end: int) -> tuple[Shift, ...]:
+    """A working day; one of seven hours or more has an hour's break in the
+    middle (lunch, or supper for an evening day)."""
+    if end - start < 7:
+        return (_shift(weekday, location, start, end),)
+    pause = start + (end - start) // 2
+    return (
+        _shift(weekday, location, start, pause),
+        _shift(weekday, location, pause + 1, end),
+    )
+
+
+def _week(*days: tuple[Shift, ...]) -> tuple[Shift, ...]:
+    return tuple(shift for day in days for shift in day)
+
+
 # Weekly patterns split across both locations; some work Saturday mornings.
 SHIFT_PATTERNS: tuple[tuple[Shift, ...], ...] = (
-    (_shift(0, 0, 8, 16), _shift(1, 1, 10, 18), _shift(2, 0, 8, 16),
-     _shift(3, 1, 10, 18), _shift(4, 0, 8, 16), _shift(5, 0, 9, 13)),
-    (_shift(0, 1, 10, 18), _shift(1, 0, 8, 16), _shift(2, 1, 10, 18),
-     _shift(3, 0, 8, 16), _shift(4, 1, 9, 15)),
-    (_shift(0, 0, 10, 18), _shift(1, 0, 10, 18), _shift(3, 1, 8, 16),
-     _shift(4, 1, 8, 16), _shift(5, 1, 9, 14)),
-    (_shift(1, 0, 8, 16), _shift(2, 1, 8, 16), _shift(3, 0, 8, 16),
-     _shift(4, 0, 8, 14)),
+    _week(_day(0, 0, 8, 16), _day(1, 1, 10, 18), _day(2, 0, 8, 16),
+          _day(3, 1, 10, 18), _day(4, 0, 8, 16), _day(5, 0, 9, 13)),
+    _week(_day(0, 1, 10, 18), _day(1, 0, 8, 16), _day(2, 1, 10, 18),
+          _day(3, 0, 8, 16), _day(4, 1, 9, 15)),
+    _week(_day(0, 0, 10, 18), _day(1, 0, 10, 18), _day(3, 1, 8, 16),
+          _day(4, 1, 8, 16), _day(5, 1, 9, 14)),
+    _week(_day(1, 0, 8, 16), _day(2, 1, 8, 16), _day(3, 0, 8, 16),
+          _day(4, 0, 8, 14)),
     # Counselling into the evening, so a demo opened after work still shows
     # the rest of today's schedule.
-    (_shift(0, 1, 12, 20), _shift(1, 0, 10, 18), _shift(2, 0, 12, 20),
-     _shift(3, 1, 10, 18), _shift(4, 0, 12, 20)),
+    _week(_day(0, 1, 12, 20), _day(1, 0, 10, 18), _day(2, 0, 12, 20),
+          _day(3, 1, 10, 18), _day(4, 0, 12, 20)),
 )  # fmt: skip
 
 

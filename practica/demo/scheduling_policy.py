@@ -106,10 +106,12 @@ def seed_policy(clinic: Clinic, *, today: dt.date) -> None:
     location = Location.objects.filter(clinic=clinic).order_by("pk").first()
     tz = location.tz if location is not None else dt.UTC
     day_start = dt.datetime.combine(today, dt.time.min, tzinfo=tz)
-    todays = visits.filter(
-        start_at__gte=max(day_start, now), start_at__lt=day_start + dt.timedelta(days=1)
+    # The next visits (today's, or tomorrow's when the demo opens after hours)
+    # have been confirmed by phone.
+    coming = visits.filter(
+        start_at__gte=max(day_start, now), start_at__lt=day_start + dt.timedelta(days=2)
     )
-    for visit in todays.filter(status=Status.BOOKED).order_by("start_at", "pk")[:3]:
+    for visit in coming.filter(status=Status.BOOKED).order_by("start_at", "pk")[:6]:
         set_status(actor=actor, appointment=visit, status=Status.CONFIRMED)
     arrived = (
         visits.filter(

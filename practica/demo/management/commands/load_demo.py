@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import zoneinfo
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from practica.demo.generator import (
     DEMO_PASSWORD,
+    TIMEZONE,
     ClinicSpec,
     StaffLogin,
     clinic_logins,
     generate_clinic,
 )
+from practica.demo.scheduling import seed_scheduling
 from practica.tenancy.models import Clinic
 
 DEMO_SPEC = ClinicSpec(
@@ -69,8 +73,11 @@ class Command(BaseCommand):
             days_ahead=options["days_ahead"],
         )
         result = generate_clinic(spec)
+        today = timezone.localdate(timezone.now(), zoneinfo.ZoneInfo(TIMEZONE))
+        extras = seed_scheduling(result.clinic, today=today)
         elapsed = time.perf_counter() - started
-        summary = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+        counts = {**result.counts, **extras}
+        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {spec.name} in {elapsed:.1f} s: {summary}.")
         )
