@@ -29,26 +29,6 @@ EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 
 
-class CalendarQueryForm(forms.Form):
-    """?date=YYYY-MM-DD&view=day|week&location=<id>; bad values fall back."""
-
-    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    view = forms.ChoiceField(required=False, choices=[("day", "Day"), ("week", "Week")])
-    location = forms.ModelChoiceField(queryset=Location.objects.none(), required=False)
-
-    def __init__(self, *args: Any, locations: QuerySet[Location], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        location_field = self.fields["location"]
-        assert isinstance(location_field, forms.ModelChoiceField)
-        location_field.queryset = locations
-
-    def clean_date(self) -> dt.date | None:
-        value: dt.date | None = self.cleaned_data.get("date")
-        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-            raise forms.ValidationError("Choose a date between 2000 and 2100.")
-        return value
-
-
 def local_start(
     day: dt.date, start_time: dt.time, location: Location
 ) -> dt.datetime | None:

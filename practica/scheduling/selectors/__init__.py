@@ -12,12 +12,8 @@ from practica.scheduling.selectors.appointments import (
     list_providers,
 )
 from practica.scheduling.selectors.calendars import (
-    CalendarDay,
     CalendarWeek,
-    PlacedAppointment,
-    ReleasedAppointment,
     WeekEntry,
-    calendar_day,
     calendar_week,
 )
 from practica.scheduling.selectors.feeds import (
@@ -37,15 +33,11 @@ from practica.scheduling.selectors.setup import (
 )
 
 __all__ = [
-    "CalendarDay",
     "CalendarWeek",
     "FeedCalendar",
     "FeedEvent",
-    "PlacedAppointment",
     "ProviderWeek",
-    "ReleasedAppointment",
     "WeekEntry",
-    "calendar_day",
     "calendar_week",
     "feed_events",
     "get_active_feed",

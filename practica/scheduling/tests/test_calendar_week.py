@@ -1,4 +1,4 @@
-"""The list view (the week as plain HTML): what it lists, what it audits, how many queries."""
+"""The list view (the week as plain HTML): what it lists and audits, its queries."""
 
 from __future__ import annotations
 

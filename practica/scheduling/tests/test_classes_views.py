@@ -202,7 +202,7 @@ def test_class_page_shows_the_roster_and_audits_each_patient(
     assert {v.detail for v in views} == {"class roster"}
 
 
-def test_an_appointment_page_of_a_class_does_not_break(
+def test_an_appointment_page_of_a_class_leads_to_its_roster(
     clinic: Clinic, desk_client: Client
 ) -> None:
     # given
@@ -214,7 +214,10 @@ def test_an_appointment_page_of_a_class_does_not_break(
     )
 
     # then
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "scheduling:class-detail", kwargs={"class_id": group.pk}
+    )
 
 
 def test_add_a_patient_to_the_roster_with_htmx(

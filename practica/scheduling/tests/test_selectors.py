@@ -13,10 +13,7 @@ from practica.audit.services import record_view
 from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import Appointment
 from practica.scheduling.selectors import (
-    PlacedAppointment,
-    ReleasedAppointment,
     WeekEntry,
-    calendar_day,
     calendar_week,
     get_appointment_for,
     list_patient_appointments,
@@ -30,9 +27,9 @@ from practica.scheduling.tests.factories import (
     make_provider,
 )
 from practica.tenancy.actor import Actor
-from practica.tenancy.models import Clinic, Location
+from practica.tenancy.models import Clinic
 from practica.tenancy.permissions import FRONT_DESK
-from practica.tenancy.tests.factories import LocationFactory, actor_for, make_member
+from practica.tenancy.tests.factories import actor_for, make_member
 
 # Appending to an existing audit chain: savepoint, lock the chain, insert the
 # entry, move the chain head, release the savepoint.
@@ -72,137 +69,6 @@ def test_get_appointment_for_other_clinic_is_404_and_denied(
     # then
     denied = AuditEntry.objects.get(outcome=AuditEntry.Outcome.DENIED)
     assert denied.object_id == str(foreign.pk)
-
-
-def test_calendar_day_positions_appointments_by_local_time(
-    desk: Actor, clinic: Clinic
-) -> None:
-    # given: hours 09:00-17:00, one appointment 10:00-10:45 Toronto time
-    provider = make_provider(clinic, display_name="Dr Lee")
-    appointment = make_appointment(clinic, provider=provider)
-
-    # when
-    day = calendar_day(actor=desk, location=main_location(clinic), day=MONDAY)
-
-    # then
-    assert [c.provider for c in day.columns] == [provider]
-    assert day.rows[0].label == "09:00"
-    assert len(day.rows) == 32
-    assert day.columns[0].appointments == [
-        PlacedAppointment(
-            row=5,
-            span=3,
-            status="booked",
-            url=reverse("scheduling:appointment-detail", args=[appointment.pk]),
-            time_range="10:00\u201310:45",
-            patient_name=appointment.patient.full_name,
-            type_name=appointment.appointment_type.name,
-            status_label="Booked",
-        )
-    ]
-    slots = day.columns[0].slots
-    assert all(s.is_working for s in slots)
-    assert (
-        slots[4].css,
-        slots[4].start_param,
-        slots[4].label,
-        slots[4].book_label,
-    ) == (
-        "cal-slot cal-r5 is-working",
-        "2031-03-03T10:00",
-        "10:00",
-        "Book Dr Lee at 10:00",
-    )
-
-
-def test_calendar_day_widens_for_outside_hours_and_marks_unavailable(
-    desk: Actor, clinic: Clinic
-) -> None:
-    # given: one provider 09-12, another 13-17, and a booking at 07:30
-    early = make_provider(clinic, display_name="A early", end=dt.time(12))
-    make_provider(clinic, display_name="B late", start=dt.time(13))
-    make_appointment(clinic, provider=early, start_at=local(MONDAY, 7, 30))
-
-    # when
-    day = calendar_day(actor=desk, location=main_location(clinic), day=MONDAY)
-
-    # then: 07:30 to 17:00
-    assert (day.rows[0].label, day.rows[-1].label) == ("07:30", "16:45")
-    early_column, late_column = day.columns
-    assert early_column.appointments[0].row == 1
-    early_working = [s.label for s in early_column.slots if s.is_working]
-    late_working = [s.label for s in late_column.slots if s.is_working]
-    assert (early_working[0], early_working[-1]) == ("09:00", "11:45")
-    assert (late_working[0], late_working[-1]) == ("13:00", "16:45")
-    assert (late_column.slots[0].css, late_column.slots[0].label) == (
-        "cal-slot cal-r1 is-off",
-        "07:30",
-    )
-
-
-def test_calendar_day_keeps_released_apart(desk: Actor, clinic: Clinic) -> None:
-    # given
-    provider = make_provider(clinic)
-    cancelled = make_appointment(
-        clinic, provider=provider, status=Appointment.Status.CANCELLED
-    )
-
-    # when
-    day = calendar_day(actor=desk, location=main_location(clinic), day=MONDAY)
-
-    # then
-    assert day.columns[0].appointments == []
-    assert day.released == [
-        ReleasedAppointment(
-            status="cancelled",
-            url=reverse("scheduling:appointment-detail", args=[cancelled.pk]),
-            time_label="10:00",
-            provider_name=provider.display_name,
-            patient_name=cancelled.patient.full_name,
-            status_label="Cancelled",
-        )
-    ]
-
-
-def test_calendar_day_shows_no_other_clinic_or_location(
-    desk: Actor, clinic: Clinic, other_clinic: Clinic
-) -> None:
-    # given
-    make_appointment(other_clinic)
-    elsewhere: Location = LocationFactory(clinic=clinic, name="North")
-    make_appointment(
-        clinic, provider=make_provider(clinic, location=elsewhere), location=elsewhere
-    )
-
-    # when
-    day = calendar_day(actor=desk, location=main_location(clinic), day=MONDAY)
-
-    # then
-    assert day.columns == []
-    assert day.released == []
-
-
-@pytest.mark.parametrize(("providers", "per_provider"), [(1, 2), (4, 5)])
-def test_calendar_day_query_count_is_constant(
-    desk: Actor,
-    clinic: Clinic,
-    django_assert_num_queries: Callable[..., Any],
-    providers: int,
-    per_provider: int,
-) -> None:
-    # given: 2 appointments, or 20 across 4 providers, and an existing audit chain
-    fill_day(clinic, providers=providers, per_provider=per_provider)
-    location = main_location(clinic)
-    record_view(actor=desk, obj=location, patient_id=None)
-
-    # when / then: appointments, their patients' names, providers, their hours
-    # + the view audit entry
-    with django_assert_num_queries(4 + AUDIT_ENTRY_QUERIES):
-        day = calendar_day(actor=desk, location=location, day=MONDAY)
-        names = [
-            (p.patient_name, p.type_name) for c in day.columns for p in c.appointments
-        ]
-    assert len(names) == providers * per_provider
 
 
 @pytest.mark.parametrize(("providers", "per_provider"), [(1, 2), (4, 5)])
@@ -282,13 +148,15 @@ def test_calendar_records_one_view_entry_when_it_shows_patients(
     location = main_location(clinic)
 
     # when
-    calendar_day(actor=desk, location=location, day=MONDAY)
-    calendar_day(actor=desk, location=location, day=MONDAY + dt.timedelta(days=1))
+    calendar_week(actor=desk, location=location, week_start=MONDAY)
+    calendar_week(
+        actor=desk, location=location, week_start=MONDAY + dt.timedelta(days=7)
+    )
 
-    # then: the empty day shows no patient and records nothing
+    # then: the empty week shows no patient and records nothing
     entries = AuditEntry.objects.filter(action="view")
     assert [(e.object_id, e.detail) for e in entries] == [
-        (str(location.pk), "schedule day 2031-03-03 appointments=1")
+        (str(location.pk), "schedule week 2031-03-03 appointments=1")
     ]
 
 

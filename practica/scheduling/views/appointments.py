@@ -220,6 +220,9 @@ def _detail_response(
 def appointment_detail(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
     actor = get_actor(request)
     appointment = get_appointment_for(actor=actor, appointment_id=appointment_id)
+    if appointment.is_group:
+        # A class has no single patient: its page is the roster.
+        return redirect("scheduling:class-detail", class_id=appointment.pk)
     return _detail_response(request, appointment)
 
 

@@ -23,7 +23,7 @@ from practica.scheduling.selectors.appointments import list_locations, list_prov
 from practica.scheduling.selectors.board import board_setup
 from practica.scheduling.selectors.calendars import calendar_week
 from practica.tenancy.access import clinic_view, get_actor
-from practica.tenancy.permissions import SCHEDULE_EDIT, SCHEDULE_VIEW
+from practica.tenancy.permissions import CLINIC_MANAGE, SCHEDULE_EDIT, SCHEDULE_VIEW
 
 # --- calendar ------------------------------------------------------------------
 
@@ -70,6 +70,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "previous_day": day - step,
         "next_day": day + step,
         "can_edit": actor.can(SCHEDULE_EDIT),
+        "can_manage": actor.can(CLINIC_MANAGE),
         "waitlist_url": _waitlist_url(),
     }
     if view == "list":
@@ -78,7 +79,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
     start_on = day if view == "day" else _monday(day)
     end_on = start_on + step
-    setup = board_setup(actor=actor, location=location, start_on=start_on, end_on=end_on)
+    setup = board_setup(
+        actor=actor, location=location, start_on=start_on, end_on=end_on
+    )
     resources = setup.resources
     provider = query.cleaned_data.get("provider")
     provider_id = str(provider.pk) if provider else ""
