@@ -402,6 +402,9 @@ class Appointment(TenantModel):
             models.Index(
                 fields=["clinic", "room", "busy_from"], name="appt_room_busy_idx"
             ),
+            # Busy-span range reads across providers and rooms (availability,
+            # the board's events): see bench/RESULTS.md.
+            models.Index(fields=["clinic", "busy_from"], name="appt_clinic_busy_idx"),
         ]
 
     def __str__(self) -> str:
