@@ -52,11 +52,12 @@ def seed_classes(clinic: Clinic, *, today: dt.date) -> None:
     if hours is None:
         return
     pilates = _pilates_type(actor, location)
-    patients = list(
-        Patient.objects.filter(clinic=clinic, is_active=True).order_by(
-            "last_name", "first_name", "pk"
-        )[: CAPACITY * 2]
+    # Patients spread through the alphabet, so a roster is not one surname.
+    everyone = Patient.objects.filter(clinic=clinic, is_active=True).order_by(
+        "last_name", "first_name", "pk"
     )
+    step = max(1, everyone.count() // (CAPACITY * 2))
+    patients = list(everyone[: CAPACITY * 2 * step : step])
     first_day = today + dt.timedelta(days=(hours.weekday - today.weekday()) % 7)
     for week in range(WEEKS):
         day = first_day + dt.timedelta(weeks=week)
