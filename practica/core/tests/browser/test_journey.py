@@ -35,8 +35,20 @@ def _shot(page: Page, folder: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
+# Every message the pages log to the console that the CSP refused something.
+CSP_REFUSALS: list[str] = []
+
+
 def _log_in(browser: Browser, base_url: str, email: str) -> Page:
     page = browser.new_context(base_url=base_url).new_page()
+    page.on(
+        "console",
+        lambda message: (
+            CSP_REFUSALS.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
@@ -133,8 +145,11 @@ def test_front_desk_and_provider_walk_a_patients_journey(
 
     # checks the patient in
     desk_page.goto(f"/schedule/appointments/{appointment.pk}/")
-    desk_page.get_by_role("button", name="Check in").click()
-    expect(desk_page.locator("body")).to_contain_text("Arrived")
+    desk_page.get_by_role("button", name="Arrived", exact=True).click()
+    expect(desk_page.locator(".badge.status-arrived")).to_have_text("Arrived")
+    expect(desk_page.locator("#status-history + table")).to_contain_text(
+        "Booked → Arrived"
+    )
     _shot(desk_page, artifacts, "06-checked-in")
     # front desk cannot open clinical notes
     assert desk_page.get_by_role("button", name="Treatment note").count() == 0
@@ -202,3 +217,6 @@ def test_front_desk_and_provider_walk_a_patients_journey(
     expect(desk_timeline).to_contain_text("Payment (Card (in person))")
     expect(desk_timeline).not_to_contain_text("SOAP")
     _shot(desk_page, artifacts, "12-front-desk-timeline")
+
+    # and no page had anything refused by the Content-Security-Policy
+    assert CSP_REFUSALS == []
