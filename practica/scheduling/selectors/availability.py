@@ -70,10 +70,14 @@ TIME_OFF_KINDS = frozenset(
 )
 # The longest buffer a type may have (AppointmentType's check constraint).
 MAX_BUFFER_MINUTES = 120
-# How many days each read of bookings covers, in turn (then all the rest).
-CHUNK_DAYS = (1, 6)
+# How many days each read of bookings covers, in turn (then all the rest):
+# one read of a week costs less than two of a day and six (bench/RESULTS.md).
+CHUNK_DAYS = (7,)
 # A patient who never came (cancelled, late-cancelled, no-show) is still new.
 NOT_SEEN = Appointment.RELEASING
+# Row timestamps the engine never reads: parsing them is most of the cost of
+# loading the small set-up tables (bench/RESULTS.md).
+UNUSED_FIELDS = ("created_at", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -286,7 +290,9 @@ def load_rows(
     hours = list(
         WorkingHours.objects.filter(
             clinic_id=clinic_id, location=location, provider_id__in=provider_ids
-        ).order_by("weekday", "start_time")
+        )
+        .defer(*UNUSED_FIELDS)
+        .order_by("weekday", "start_time")
     )
     exceptions = list(
         AvailabilityException.objects.filter(
@@ -294,7 +300,9 @@ def load_rows(
             provider_id__in=provider_ids,
             starts_on__lte=end_on,
             ends_on__gte=start_on,
-        ).order_by("starts_on", "pk")
+        )
+        .defer(*UNUSED_FIELDS)
+        .order_by("starts_on", "pk")
     )
     holidays = list(
         ClinicHoliday.objects.filter(
@@ -302,7 +310,9 @@ def load_rows(
             clinic_id=clinic_id,
             on__gte=start_on,
             on__lte=end_on,
-        ).order_by("on", "pk")
+        )
+        .defer(*UNUSED_FIELDS)
+        .order_by("on", "pk")
     )
     return AvailabilityRows(hours=hours, exceptions=exceptions, holidays=holidays)
 
@@ -351,6 +361,7 @@ def providers_offering(
             Q(offered_types=appointment_type) | Q(offered_types__isnull=True),
         )
         .distinct()
+        .defer(*UNUSED_FIELDS)
         .order_by("display_name", "pk")
     )
 
@@ -507,8 +518,8 @@ def find_slots(
     Group types (capacity > 1) have none: classes are scheduled, not slotted.
     The query count does not depend on the history: the providers, the
     patient's newness, the rooms, hours, exceptions and holidays (six at most),
-    then the busy spans of the first day (seven), and only if that day has too
-    few free slots those of the next six days, then of the rest (nine at most).
+    then the busy spans of the first week (seven), and only if that week has
+    too few free slots those of the rest (eight at most).
     """
     clinic_id = actor.clinic.pk
     if (
@@ -539,7 +550,9 @@ def find_slots(
                 location=location,
                 kind=appointment_type.room_kind,
                 is_active=True,
-            ).order_by("name", "pk")
+            )
+            .defer(*UNUSED_FIELDS)
+            .order_by("name", "pk")
         )
         if not rooms:
             return []
@@ -606,8 +619,8 @@ def find_slots(
 def search_chunks(
     start_on: dt.date, end_on: dt.date
 ) -> Iterator[tuple[dt.date, dt.date]]:
-    """The days searched, in growing chunks (1, 6, then the rest): a busy
-    clinic's first free slots are usually on the first day, so the bookings of
+    """The days searched, in chunks (a week, then the rest): a busy clinic's
+    first free slots are usually within the week, so the bookings of
     the whole month need not be read."""
     first = start_on
     for length in CHUNK_DAYS:

@@ -363,7 +363,7 @@ def test_working_intervals_reads_three_queries(
     assert all(len(days) == 5 for days in found.values())
 
 
-def test_find_slots_reads_the_next_days_only_when_the_first_is_full(
+def test_find_slots_reads_the_first_week_in_one_query(
     desk: Actor,
     clinic: Clinic,
     django_assert_num_queries: Callable[..., Any],
@@ -374,9 +374,8 @@ def test_find_slots_reads_the_next_days_only_when_the_first_is_full(
     location = main_location(clinic)
     _history(clinic, provider, weeks=100)
 
-    # when: providers, hours, exceptions, holidays, then Monday's bookings and
-    # Tuesday-to-Sunday's
-    with django_assert_num_queries(6):
+    # when: providers, hours, exceptions, holidays, then the week's bookings
+    with django_assert_num_queries(5):
         slots = _slots(desk, kind, limit=1, location=location)
 
     # then
