@@ -225,6 +225,8 @@ function startBoard(mount, config) {
     };
   }
   calendar = window.EventCalendar.create(mount, options);
+  // A booking made elsewhere on the page (the waitlist panel) redraws the board.
+  document.body.addEventListener("appointment-changed", () => calendar.refetchEvents());
   mount.classList.add("is-ready");
   return calendar;
 }
