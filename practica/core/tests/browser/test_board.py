@@ -14,8 +14,12 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from practica.core.tests.browser.conftest import ARTIFACTS
-from practica.scheduling.models import Appointment
-from practica.scheduling.tests.factories import make_appointment, make_provider
+from practica.scheduling.models import Appointment, WaitlistEntry
+from practica.scheduling.tests.factories import (
+    WaitlistEntryFactory,
+    make_appointment,
+    make_provider,
+)
 from practica.tenancy.models import Location
 from practica.tenancy.tests.factories import TEST_PASSWORD, make_clinic, make_member
 
@@ -171,3 +175,46 @@ def test_front_desk_moves_resizes_and_books_on_the_board(
     assert f"start={tomorrow.isoformat()}T11%3A" in page.url
     _shot(page, board_artifacts, "05-booking-from-an-empty-slot")
     assert Appointment.objects.filter(clinic=clinic).count() == 2
+
+
+def test_booking_from_the_waitlist_panel_redraws_the_board(
+    browser: Browser, live_server: object, board_artifacts: Path
+) -> None:
+    # given a provider free tomorrow morning and a patient waiting for a
+    # morning slot with her
+    clinic = make_clinic("Waitlist Physio")
+    location = Location.objects.get(clinic=clinic)
+    make_member(clinic, ["front_desk"], email="desk@waitlist.test")
+    ada = make_provider(
+        clinic,
+        location=location,
+        weekdays=tuple(range(7)),
+        start=dt.time(9),
+        end=dt.time(12),
+        display_name="Provider Ada",
+    )
+    tomorrow = dt.datetime.now(TORONTO).date() + dt.timedelta(days=1)
+    entry = WaitlistEntryFactory(
+        clinic=clinic,
+        location=location,
+        wait_from=tomorrow,
+        earliest_time=dt.time(9),
+        latest_time=dt.time(12),
+    )
+    entry.providers.set([ada])
+    waiting_name = entry.patient.full_name
+    page = _log_in(browser, str(live_server), "desk@waitlist.test")
+    page.goto(f"/schedule/?date={tomorrow.isoformat()}&location={location.pk}")
+    expect(page.locator("#waitlist-panel")).to_contain_text(waiting_name)
+    expect(page.locator("[data-board]")).not_to_contain_text(waiting_name)
+
+    # when the front desk books the first slot the panel offers
+    page.locator("#waitlist-panel").get_by_role("button", name="Book").first.click()
+
+    # then the booking is on the board without reloading the page
+    expect(_event(page, waiting_name)).to_be_visible()
+    entry.refresh_from_db()
+    assert entry.state == WaitlistEntry.State.BOOKED
+    assert entry.booked_appointment is not None
+    assert entry.booked_appointment.provider_id == ada.pk
+    _shot(page, board_artifacts, "06-booked-from-the-waitlist")
