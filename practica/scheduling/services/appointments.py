@@ -33,6 +33,7 @@ from practica.scheduling.services.rules import (
     place,
     record_status_change,
     save_checked,
+    save_placed,
 )
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Location
@@ -66,6 +67,11 @@ def book_appointment(
         raise InvalidBookingError(f"{provider.display_name} is not taking bookings.")
     if not appointment_type.is_active:
         raise InvalidBookingError(f"{appointment_type.name} is no longer offered.")
+    if appointment_type.is_group:
+        raise InvalidBookingError(
+            f"{appointment_type.name} is a class: schedule the class, then add "
+            "the patient to its roster."
+        )
     end_at = start_at + dt.timedelta(minutes=appointment_type.duration_minutes)
     with transaction.atomic():
         check_hours_and_offer(
@@ -76,45 +82,17 @@ def book_appointment(
             end_at=end_at,
             allow_outside_hours=allow_outside_hours,
         )
-        placed = place(
-            provider=provider,
-            location=location,
-            appointment_type=appointment_type,
-            start_at=start_at,
-            end_at=end_at,
-            room=room,
-        )
-        now = timezone.now()
-        appointment = Appointment(
-            clinic=actor.clinic,
-            location=location,
-            provider=provider,
-            patient=patient,
-            appointment_type=appointment_type,
-            start_at=start_at,
-            end_at=end_at,
-            busy_from=placed.busy_from,
-            busy_until=placed.busy_until,
-            room=placed.room,
-            series=series,
-            is_group=appointment_type.is_group,
-            capacity=appointment_type.capacity,
-            status=Status.BOOKED,
-            status_changed_at=now,
-            front_desk_note=front_desk_note[:300],
-        )
-        if appointment_type.is_group:
-            raise InvalidBookingError(
-                f"{appointment_type.name} is a class: schedule the class, then add "
-                "the patient to its roster."
-            )
-        save_checked(appointment, location=location)
-        record_status_change(
+        appointment = save_placed(
             actor=actor,
-            appointment=appointment,
-            from_status="",
-            to_status=Status.BOOKED,
-            at=now,
+            provider=provider,
+            location=location,
+            appointment_type=appointment_type,
+            start_at=start_at,
+            end_at=end_at,
+            patient=patient,
+            room=room,
+            series=series,
+            front_desk_note=front_desk_note,
         )
         record_change(
             actor=actor,

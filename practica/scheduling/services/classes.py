@@ -36,9 +36,8 @@ from practica.scheduling.services.rules import (
     check_aware,
     check_same_clinic,
     check_working_hours,
-    place,
     record_status_change,
-    save_checked,
+    save_placed,
 )
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Location
@@ -81,38 +80,15 @@ def schedule_class(
             check_working_hours(
                 provider=provider, location=location, start_at=start_at, end_at=end_at
             )
-        placed = place(
-            provider=provider,
-            location=location,
-            appointment_type=appointment_type,
-            start_at=start_at,
-            end_at=end_at,
-            room=room,
-        )
-        now = timezone.now()
-        group = Appointment(
-            clinic=actor.clinic,
-            location=location,
-            provider=provider,
-            patient=None,
-            appointment_type=appointment_type,
-            start_at=start_at,
-            end_at=end_at,
-            busy_from=placed.busy_from,
-            busy_until=placed.busy_until,
-            room=placed.room,
-            is_group=True,
-            capacity=appointment_type.capacity,
-            status=Status.BOOKED,
-            status_changed_at=now,
-        )
-        save_checked(group, location=location)
-        record_status_change(
+        group = save_placed(
             actor=actor,
-            appointment=group,
-            from_status="",
-            to_status=Status.BOOKED,
-            at=now,
+            provider=provider,
+            location=location,
+            appointment_type=appointment_type,
+            start_at=start_at,
+            end_at=end_at,
+            patient=None,
+            room=room,
         )
         record_change(
             actor=actor,

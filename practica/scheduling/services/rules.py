@@ -21,6 +21,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from practica.patients.models import Patient
 from practica.scheduling.errors import (
     InvalidBookingError,
     SlotUnavailableError,
@@ -29,6 +30,7 @@ from practica.scheduling.models import (
     MAX_APPOINTMENT_MINUTES,
     MAX_BUSY_MINUTES,
     Appointment,
+    AppointmentSeries,
     AppointmentType,
     Attendance,
     Provider,
@@ -406,3 +408,57 @@ def record_status_change(
         reason=reason[:200],
     )
     return change
+
+
+def save_placed(
+    *,
+    actor: Actor,
+    provider: Provider,
+    location: Location,
+    appointment_type: AppointmentType,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    patient: Patient | None,
+    room: Room | None = None,
+    series: AppointmentSeries | None = None,
+    front_desk_note: str = "",
+) -> Appointment:
+    """Place a new booked appointment (or class, when `patient` is None), save
+    it and record its first status. Callers check hours and rules first and
+    hold the transaction."""
+    placed = place(
+        provider=provider,
+        location=location,
+        appointment_type=appointment_type,
+        start_at=start_at,
+        end_at=end_at,
+        room=room,
+    )
+    now = timezone.now()
+    appointment = Appointment(
+        clinic_id=location.clinic_id,
+        location=location,
+        provider=provider,
+        patient=patient,
+        appointment_type=appointment_type,
+        start_at=start_at,
+        end_at=end_at,
+        busy_from=placed.busy_from,
+        busy_until=placed.busy_until,
+        room=placed.room,
+        series=series,
+        is_group=patient is None,
+        capacity=appointment_type.capacity,
+        status=Status.BOOKED,
+        status_changed_at=now,
+        front_desk_note=front_desk_note[:300],
+    )
+    save_checked(appointment, location=location)
+    record_status_change(
+        actor=actor,
+        appointment=appointment,
+        from_status="",
+        to_status=Status.BOOKED,
+        at=now,
+    )
+    return appointment
