@@ -30,6 +30,7 @@ from practica.scheduling.services.rules import (
     check_length,
     check_same_clinic,
     find_room_clash,
+    mark_released,
     place,
     record_status_change,
     save_checked,
@@ -294,19 +295,7 @@ def cancel_appointment(
         previous = current.status
         new_status = Status.LATE_CANCELLED if late else Status.CANCELLED
         now = timezone.now()
-        current.status = new_status
-        current.status_changed_at = now
-        current.cancel_reason = reason[:200]
-        current.sequence += 1
-        current.save(
-            update_fields=[
-                "status",
-                "status_changed_at",
-                "cancel_reason",
-                "sequence",
-                "updated_at",
-            ]
-        )
+        mark_released(current, status=new_status, reason=reason, at=now)
         record_status_change(
             actor=actor,
             appointment=current,

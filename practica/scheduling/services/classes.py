@@ -36,6 +36,7 @@ from practica.scheduling.services.rules import (
     check_aware,
     check_same_clinic,
     check_working_hours,
+    mark_released,
     record_status_change,
     save_placed,
 )
@@ -231,19 +232,7 @@ def cancel_class(*, actor: Actor, group: Appointment, reason: str) -> Appointmen
             )
         previous = current.status
         now = timezone.now()
-        current.status = Status.CANCELLED
-        current.status_changed_at = now
-        current.cancel_reason = reason[:200]
-        current.sequence += 1
-        current.save(
-            update_fields=[
-                "status",
-                "status_changed_at",
-                "cancel_reason",
-                "sequence",
-                "updated_at",
-            ]
-        )
+        mark_released(current, status=Status.CANCELLED, reason=reason, at=now)
         record_status_change(
             actor=actor,
             appointment=current,

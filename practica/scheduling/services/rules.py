@@ -462,3 +462,23 @@ def save_placed(
         at=now,
     )
     return appointment
+
+
+def mark_released(
+    appointment: Appointment, *, status: str, reason: str, at: dt.datetime
+) -> None:
+    """Give a locked appointment (or class) a releasing status with its reason;
+    its time becomes free, and calendar apps see a new SEQUENCE."""
+    appointment.status = status
+    appointment.status_changed_at = at
+    appointment.cancel_reason = reason[:200]
+    appointment.sequence += 1
+    appointment.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "cancel_reason",
+            "sequence",
+            "updated_at",
+        ]
+    )
