@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "practica.patients",
     "practica.scheduling",
     "practica.charting",
+    "practica.outcomes",
+    "practica.documents",
     "practica.billing",
     "practica.reports",
     "practica.demo",

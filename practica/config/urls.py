@@ -8,6 +8,8 @@ urlpatterns = [
     path("patients/", include("practica.patients.urls")),
     path("schedule/", include("practica.scheduling.urls")),
     path("charting/", include("practica.charting.urls")),
+    path("outcomes/", include("practica.outcomes.urls")),
+    path("documents/", include("practica.documents.urls")),
     path("billing/", include("practica.billing.urls")),
     path("reports/", include("practica.reports.urls")),
 ]

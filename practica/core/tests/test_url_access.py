@@ -24,7 +24,14 @@ from practica.tenancy.models import Clinic
 from practica.tenancy.permissions import DEFAULT_ROLE_PERMISSIONS
 from practica.tenancy.tests.factories import make_member
 
-APPS_WITH_URL_OBJECTS = ["patients", "scheduling", "charting", "billing"]
+APPS_WITH_URL_OBJECTS = [
+    "patients",
+    "scheduling",
+    "charting",
+    "outcomes",
+    "documents",
+    "billing",
+]
 ALL_ROLES = list(DEFAULT_ROLE_PERMISSIONS)
 
 

@@ -1,0 +1,1 @@
+"""Patient documents: uploads to a chart, stored encrypted at rest."""
