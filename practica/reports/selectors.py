@@ -131,6 +131,7 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
             .only(
                 "created_at",
                 "number",
+                "kind",
                 "issued_on",
                 "status",
                 "total",
@@ -141,7 +142,11 @@ def patient_timeline(*, actor: Actor, patient_id: uuid.UUID) -> Timeline:
             TimelineItem(
                 at=i.created_at,
                 kind="invoice",
-                title=f"Invoice #{i.number}",
+                title=(
+                    f"Invoice #{i.number}"
+                    if i.kind == Invoice.Kind.SERVICE
+                    else f"Invoice #{i.number} ({i.get_kind_display().lower()})"
+                ),
                 detail=i.issued_on.isoformat(),
                 status=i.get_status_display(),
                 url=f"/billing/invoices/{i.pk}/",

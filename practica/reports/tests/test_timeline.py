@@ -9,10 +9,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from practica.audit.models import AuditEntry
+from practica.billing.models import Invoice
+from practica.billing.services import charge_policy_fee
 from practica.billing.tests.factories import make_invoice, make_payment
 from practica.charting.tests.factories import SignedNoteFactory
 from practica.patients.models import Patient
 from practica.reports.selectors import patient_timeline
+from practica.scheduling.models import Appointment
+from practica.scheduling.tests.factories import make_appointment
 from practica.tenancy.models import Clinic, Membership
 from practica.tenancy.tests.factories import actor_for
 
@@ -99,3 +103,25 @@ def test_query_count_does_not_grow_with_history(
         patient_timeline(actor=actor, patient_id=long.pk)
     assert len(one) == len(six)
     assert len(patient_timeline(actor=actor, patient_id=long.pk).items) == 24
+
+
+def test_a_policy_fee_is_named_as_such_on_the_timeline(
+    clinic: Clinic, member_factory: Callable[..., Membership]
+) -> None:
+    # given a no-show charged the clinic's fee
+    desk = actor_for(member_factory(clinic, ["front_desk"]))
+    missed = make_appointment(clinic, status=Appointment.Status.NO_SHOW)
+    fee = charge_policy_fee(
+        actor=desk,
+        appointment=missed,
+        kind=Invoice.Kind.NO_SHOW_FEE,
+        amount=Decimal("60.00"),
+    )
+    assert fee is not None
+
+    # when
+    timeline = patient_timeline(actor=desk, patient_id=missed.patient_id)
+
+    # then
+    titles = [item.title for item in timeline.items if item.kind == "invoice"]
+    assert titles == [f"Invoice #{fee.number} (no-show fee)"]
