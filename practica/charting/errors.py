@@ -56,3 +56,14 @@ class MissingRequiredFieldsError(ChartingError):
 
 class InvalidAddendumError(ChartingError):
     """The addendum text is empty or too long."""
+
+
+class ChartEntryInvalidError(ChartingError):
+    """A problem, allergy, medication, immunization, vital signs or history
+    entry breaks a rule; `errors` maps field name (or "__all__") to messages,
+    each naming the field."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        messages = [m for field_messages in errors.values() for m in field_messages]
+        super().__init__(" ".join(messages) or "The chart entry is invalid.")

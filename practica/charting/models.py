@@ -5,8 +5,10 @@ note from any path. Corrections are signed addenda shown below the note."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models
 
 from practica.tenancy.models import TenantModel, TenantQuerySet
@@ -133,3 +135,295 @@ class NoteAddendum(TenantModel):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise IntegrityError(ADDENDUM_DELETE_MESSAGE)
+
+
+# --- The chart's clinical lists ----------------------------------------------
+# Problems, allergies, medications, immunizations, vital signs and history.
+# A row is never deleted: a mistake is marked "entered in error" with a reason,
+# and every change is in the audit log (services_chart.py).
+
+CHART_ENTRY_DELETE_MESSAGE = (
+    "Chart entries are permanent: mark them entered in error instead."
+)
+ENTERED_IN_ERROR = "entered_in_error"
+
+
+class ChartEntryQuerySet(TenantQuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise IntegrityError(CHART_ENTRY_DELETE_MESSAGE)
+
+
+class ChartEntry(TenantModel):
+    """Columns shared by every clinical list row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        "tenancy.Membership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status_reason = models.CharField(max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ChartEntryQuerySet.as_manager()  # type: ignore[misc]  # narrows the tenant manager
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise IntegrityError(CHART_ENTRY_DELETE_MESSAGE)
+
+
+class Problem(ChartEntry):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        RESOLVED = "resolved", "Resolved"
+        INACTIVE = "inactive", "Inactive"
+        ENTERED_IN_ERROR = ENTERED_IN_ERROR, "Entered in error"
+
+    code = models.CharField("ICD-10 code", max_length=8)
+    display = models.CharField("Diagnosis", max_length=250)
+    onset_on = models.DateField("Onset", null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["clinic", "patient", "status"], name="problem_patient_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Problem {self.pk}"
+
+
+class Allergy(ChartEntry):
+    class Severity(models.TextChoices):
+        MILD = "mild", "Mild"
+        MODERATE = "moderate", "Moderate"
+        SEVERE = "severe", "Severe"
+        LIFE_THREATENING = "life_threatening", "Life-threatening"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        ENTERED_IN_ERROR = ENTERED_IN_ERROR, "Entered in error"
+
+    substance = models.CharField(max_length=120)
+    reaction = models.CharField(max_length=250, blank=True)
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    noted_on = models.DateField("Noted on", null=True, blank=True)
+
+    class Meta:
+        ordering = ["substance"]
+        verbose_name_plural = "allergies"
+        indexes = [
+            models.Index(
+                fields=["clinic", "patient", "status"], name="allergy_patient_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Allergy {self.pk}"
+
+    @property
+    def is_severe(self) -> bool:
+        return self.severity in (self.Severity.SEVERE, self.Severity.LIFE_THREATENING)
+
+
+class Medication(ChartEntry):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        STOPPED = "stopped", "Stopped"
+        ENTERED_IN_ERROR = ENTERED_IN_ERROR, "Entered in error"
+
+    name = models.CharField(max_length=150)
+    dose = models.CharField(max_length=60, blank=True)
+    route = models.CharField(max_length=40, blank=True)
+    frequency = models.CharField(max_length=60, blank=True)
+    start_on = models.DateField("Start", null=True, blank=True)
+    stop_on = models.DateField("Stop", null=True, blank=True)
+    prescriber = models.CharField(max_length=120, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(
+                fields=["clinic", "patient", "status"], name="medication_patient_idx"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stop_on__isnull=True)
+                | models.Q(start_on__isnull=True)
+                | models.Q(stop_on__gte=models.F("start_on")),
+                name="medication_stop_after_start",
+                violation_error_message="Stop: the stop date is before the start date.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Medication {self.pk}"
+
+
+class Immunization(ChartEntry):
+    class Status(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        ENTERED_IN_ERROR = ENTERED_IN_ERROR, "Entered in error"
+
+    code = models.CharField("CVX code", max_length=4)
+    display = models.CharField("Vaccine", max_length=250)
+    given_on = models.DateField("Given on")
+    lot = models.CharField("Lot", max_length=40, blank=True)
+    site = models.CharField(max_length=60, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.COMPLETED
+    )
+
+    class Meta:
+        ordering = ["-given_on"]
+        indexes = [
+            models.Index(
+                fields=["clinic", "patient", "given_on"],
+                name="immunization_patient_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Immunization {self.pk}"
+
+
+def _range(low: int | str, high: int | str) -> list[Any]:
+    """Validators for a plausible range (strings are decimals); a value
+    outside it is a typing slip."""
+
+    def num(value: int | str) -> int | Decimal:
+        return Decimal(value) if isinstance(value, str) else value
+
+    return [MinValueValidator(num(low)), MaxValueValidator(num(high))]
+
+
+class VitalSigns(ChartEntry):
+    class Status(models.TextChoices):
+        FINAL = "final", "Final"
+        ENTERED_IN_ERROR = ENTERED_IN_ERROR, "Entered in error"
+
+    taken_at = models.DateTimeField("Taken at")
+    systolic = models.PositiveSmallIntegerField(
+        "Systolic BP", null=True, blank=True, validators=_range(50, 260)
+    )
+    diastolic = models.PositiveSmallIntegerField(
+        "Diastolic BP", null=True, blank=True, validators=_range(20, 180)
+    )
+    pulse = models.PositiveSmallIntegerField(
+        "Pulse", null=True, blank=True, validators=_range(20, 250)
+    )
+    temperature_c = models.DecimalField(
+        "Temperature (°C)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_range("30.0", "45.0"),
+    )
+    respiratory_rate = models.PositiveSmallIntegerField(
+        "Respiratory rate", null=True, blank=True, validators=_range(4, 80)
+    )
+    spo2 = models.PositiveSmallIntegerField(
+        "SpO2 (%)", null=True, blank=True, validators=_range(50, 100)
+    )
+    height_cm = models.DecimalField(
+        "Height (cm)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_range("30.0", "250.0"),
+    )
+    weight_kg = models.DecimalField(
+        "Weight (kg)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_range("0.5", "400.0"),
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.FINAL
+    )
+
+    class Meta:
+        ordering = ["-taken_at"]
+        verbose_name_plural = "vital signs"
+        indexes = [
+            models.Index(
+                fields=["clinic", "patient", "taken_at"], name="vitals_patient_idx"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(systolic__isnull=True)
+                | models.Q(diastolic__isnull=True)
+                | models.Q(systolic__gt=models.F("diastolic")),
+                name="vitals_systolic_above_diastolic",
+                violation_error_message=(
+                    "Systolic BP: must be above the diastolic pressure."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Vital signs {self.pk}"
+
+    @property
+    def bmi(self) -> Decimal | None:
+        """Body-mass index from this row's height and weight, one decimal."""
+        if not self.height_cm or not self.weight_kg:
+            return None
+        metres = self.height_cm / 100
+        return (self.weight_kg / (metres * metres)).quantize(Decimal("0.1"))
+
+
+class MedicalHistory(ChartEntry):
+    class Kind(models.TextChoices):
+        PAST_CONDITION = "past_condition", "Past condition"
+        SURGERY = "surgery", "Surgery"
+        FAMILY = "family", "Family history"
+        SOCIAL = "social", "Social history"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Current"
+        ENTERED_IN_ERROR = ENTERED_IN_ERROR, "Entered in error"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    occurred_on = models.DateField("Date", null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    class Meta:
+        ordering = ["kind", "-occurred_on"]
+        verbose_name_plural = "medical history entries"
+        indexes = [
+            models.Index(fields=["clinic", "patient"], name="history_patient_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"History entry {self.pk}"
