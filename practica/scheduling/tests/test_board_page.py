@@ -153,6 +153,22 @@ def test_the_board_links_every_view_and_colour_mode_in_the_url(
     assert f'href="{base}list&amp;colour=status&amp;date=2031-03-03"' in body
     assert 'aria-live="polite"' in body
     assert ">Book</a>" in body
+    assert '<span class="legend-status status-in_session">In session</span>' in body
+
+
+def test_the_status_legend_shows_only_when_colouring_by_status(
+    clinic: Clinic, desk_client: Client
+) -> None:
+    # given
+    make_provider(clinic)
+
+    # when
+    body = desk_client.get(
+        reverse("scheduling:calendar"), {"date": "2031-03-03", "colour": "type"}
+    ).content.decode()
+
+    # then
+    assert "legend-status" not in body
 
 
 def test_the_billing_role_gets_a_read_only_board(
