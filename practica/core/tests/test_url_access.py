@@ -96,6 +96,7 @@ PHI_KWARGS = {
     "series_id",
     "waitlist_entry_id",
     "attendance_id",
+    "response_id",
 }
 RECORD_PAGES = [
     r for r in OBJECT_ROUTES if "GET" in r.methods and PHI_KWARGS & set(r.kwargs)
@@ -229,7 +230,15 @@ def test_get_never_changes_state(route: Route, clinic: Clinic) -> None:
     )
 
 
-DOMAIN_APPS = {"tenancy", "patients", "scheduling", "charting", "billing", "accounts"}
+DOMAIN_APPS = {
+    "tenancy",
+    "patients",
+    "scheduling",
+    "charting",
+    "outcomes",
+    "billing",
+    "accounts",
+}
 
 
 def _fingerprint(model: Any) -> tuple[int, str]:
