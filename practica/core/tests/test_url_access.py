@@ -97,6 +97,12 @@ PHI_KWARGS = {
     "waitlist_entry_id",
     "attendance_id",
     "response_id",
+    "problem_id",
+    "allergy_id",
+    "medication_id",
+    "immunization_id",
+    "vitals_id",
+    "history_entry_id",
 }
 RECORD_PAGES = [
     r for r in OBJECT_ROUTES if "GET" in r.methods and PHI_KWARGS & set(r.kwargs)
