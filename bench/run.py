@@ -136,6 +136,9 @@ def main() -> int:  # one linear script, page by page
     # throwaway key; plain HTTP through the test client.
     os.environ.setdefault("PRACTICA_DEBUG", "0")
     os.environ.setdefault("PRACTICA_SECRET_KEY", "bench-only-" + "x" * 50)
+    os.environ.setdefault(
+        "PRACTICA_DOCUMENT_KEYS", "bench:YmVuY2gtb25seS1kb2N1bWVudC1rZXktMzItYnl0ZSE="
+    )
     os.environ.setdefault("PRACTICA_SECURE", "0")
     configure(args)
     import django

@@ -126,6 +126,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Patient documents: AES-256-GCM keys, "keyid:base64key,..." (32 random bytes
+# each; the first encrypts, every one listed can decrypt; see
+# practica/documents/encryption.py). A fixed development key is allowed only
+# when DEBUG is on; production must set its own.
+DOCUMENT_KEYS = env_str(
+    "PRACTICA_DOCUMENT_KEYS",
+    "dev1:ZGV2LW9ubHktZG9jdW1lbnQta2V5LTMyLWJ5dGVzISE=" if DEBUG else None,
+)
+DOCUMENTS_MAX_UPLOAD_BYTES = env_int("PRACTICA_DOCUMENTS_MAX_BYTES", 20 * 1024 * 1024)
+
 # Failed log-ins before an account is locked, and for how long.
 LOGIN_MAX_FAILURES = env_int("PRACTICA_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("PRACTICA_LOGIN_LOCKOUT_MINUTES", 15)

@@ -26,6 +26,9 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+PRODUCTION_DOCUMENT_KEYS = "k1:" + "cHJvZHVjdGlvbi1kb2N1bWVudC1rZXktMzItYnl0ZXM="
+
+
 def test_check_deploy_is_clean_in_production_settings() -> None:
     result = _manage(
         "check",
@@ -34,6 +37,7 @@ def test_check_deploy_is_clean_in_production_settings() -> None:
         "WARNING",
         PRACTICA_SECRET_KEY="x" * 20 + "production-secret-from-the-environment-0123",
         PRACTICA_ALLOWED_HOSTS="clinic.example.com",
+        PRACTICA_DOCUMENT_KEYS=PRODUCTION_DOCUMENT_KEYS,
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
@@ -43,3 +47,17 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = _manage("check")
     assert result.returncode != 0
     assert "Environment variable PRACTICA_SECRET_KEY is required." in result.stderr
+
+
+def test_production_refuses_to_start_without_document_keys() -> None:
+    result = _manage(
+        "check", PRACTICA_SECRET_KEY="x" * 50, PRACTICA_ALLOWED_HOSTS="clinic.example"
+    )
+    assert result.returncode != 0
+    assert "Environment variable PRACTICA_DOCUMENT_KEYS is required." in result.stderr
+
+
+def test_start_up_refuses_malformed_document_keys() -> None:
+    result = _manage("check", PRACTICA_DEBUG="1", PRACTICA_DOCUMENT_KEYS="k1:short")
+    assert result.returncode != 0
+    assert "PRACTICA_DOCUMENT_KEYS key k1 must be 32 bytes in base64." in result.stderr

@@ -103,6 +103,7 @@ PHI_KWARGS = {
     "immunization_id",
     "vitals_id",
     "history_entry_id",
+    "document_id",
 }
 RECORD_PAGES = [
     r for r in OBJECT_ROUTES if "GET" in r.methods and PHI_KWARGS & set(r.kwargs)
