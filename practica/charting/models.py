@@ -167,6 +167,8 @@ class ChartEntry(TenantModel):
         blank=True,
         related_name="+",
     )
+    # Each list narrows the choices; the column is the same everywhere.
+    status = models.CharField(max_length=20)
     status_reason = models.CharField(max_length=300, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,13 +6,25 @@ factories. `URL_KWARG_BUILDERS` feeds the project-wide URL tests.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import factory
 from django.utils import timezone
 
-from practica.charting.models import ClinicalNote, NoteAddendum, NoteTemplate
+from practica.charting.models import (
+    Allergy,
+    ClinicalNote,
+    Immunization,
+    MedicalHistory,
+    Medication,
+    NoteAddendum,
+    NoteTemplate,
+    Problem,
+    VitalSigns,
+)
 from practica.charting.shipped_templates import PHYSIOTHERAPY
+from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import Appointment
 from practica.scheduling.tests.factories import AppointmentFactory
 from practica.tenancy.models import Clinic
@@ -81,3 +93,84 @@ URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
     ),
     "note_id": lambda clinic: ClinicalNoteFactory(clinic=clinic).id,
 }
+
+
+# --- The chart's clinical lists ------------------------------------------------
+
+
+class _ChartEntryFactory(factory.django.DjangoModelFactory):
+    clinic = factory.LazyFunction(make_clinic)
+    patient = factory.SubFactory(
+        PatientFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+
+
+class ProblemFactory(_ChartEntryFactory):
+    class Meta:
+        model = Problem
+
+    code = "M54.50"
+    display = "Low back pain, unspecified"
+    onset_on = datetime.date(2026, 1, 5)
+
+
+class AllergyFactory(_ChartEntryFactory):
+    class Meta:
+        model = Allergy
+
+    substance = factory.Sequence(lambda n: f"Substance {n}")
+    reaction = "Hives"
+    severity = Allergy.Severity.MODERATE
+
+
+class MedicationFactory(_ChartEntryFactory):
+    class Meta:
+        model = Medication
+
+    name = factory.Sequence(lambda n: f"Medication {n}")
+    dose = "10 mg"
+    route = "oral"
+    frequency = "once daily"
+    start_on = datetime.date(2025, 6, 1)
+
+
+class ImmunizationFactory(_ChartEntryFactory):
+    class Meta:
+        model = Immunization
+
+    code = "158"
+    display = "Influenza, injectable, quadrivalent, contains preservative"
+    given_on = datetime.date(2025, 10, 15)
+    lot = "LOT123"
+    site = "left deltoid"
+
+
+class VitalSignsFactory(_ChartEntryFactory):
+    class Meta:
+        model = VitalSigns
+
+    taken_at = factory.LazyFunction(timezone.now)
+    systolic = 122
+    diastolic = 78
+    pulse = 68
+
+
+class MedicalHistoryFactory(_ChartEntryFactory):
+    class Meta:
+        model = MedicalHistory
+
+    kind = MedicalHistory.Kind.SURGERY
+    text = "Appendectomy"
+    occurred_on = datetime.date(2010, 3, 1)
+
+
+URL_KWARG_BUILDERS.update(
+    {
+        "problem_id": lambda clinic: ProblemFactory(clinic=clinic).id,
+        "allergy_id": lambda clinic: AllergyFactory(clinic=clinic).id,
+        "medication_id": lambda clinic: MedicationFactory(clinic=clinic).id,
+        "immunization_id": lambda clinic: ImmunizationFactory(clinic=clinic).id,
+        "vitals_id": lambda clinic: VitalSignsFactory(clinic=clinic).id,
+        "history_entry_id": lambda clinic: MedicalHistoryFactory(clinic=clinic).id,
+    }
+)
