@@ -10,6 +10,10 @@ urlpatterns = [
     path("charting/", include("practica.charting.urls")),
     path("outcomes/", include("practica.outcomes.urls")),
     path("documents/", include("practica.documents.urls")),
+    path("labs/", include("practica.labs.urls")),
+    path("plans/", include("practica.plans.urls")),
+    path("forms/", include("practica.intake.urls")),
+    path("search/", include("practica.search.urls")),
     path("billing/", include("practica.billing.urls")),
     path("reports/", include("practica.reports.urls")),
 ]

@@ -30,6 +30,10 @@ APPS_WITH_URL_OBJECTS = [
     "charting",
     "outcomes",
     "documents",
+    "labs",
+    "plans",
+    "intake",
+    "search",
     "billing",
 ]
 ALL_ROLES = list(DEFAULT_ROLE_PERMISSIONS)
@@ -104,6 +108,11 @@ PHI_KWARGS = {
     "vitals_id",
     "history_entry_id",
     "document_id",
+    "lab_result_id",
+    "plan_id",
+    "goal_id",
+    "submission_id",
+    "cosignature_id",
 }
 RECORD_PAGES = [
     r for r in OBJECT_ROUTES if "GET" in r.methods and PHI_KWARGS & set(r.kwargs)

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from practica.demo.chart import seed_chart
 from practica.demo.generator import (
     DEMO_PASSWORD,
     TIMEZONE,
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         result = generate_clinic(spec)
         today = timezone.localdate(timezone.now(), zoneinfo.ZoneInfo(TIMEZONE))
         extras = seed_scheduling(result.clinic, today=today)
+        extras.update(seed_chart(result.clinic, today=today))
         elapsed = time.perf_counter() - started
         counts = {**result.counts, **extras}
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
