@@ -44,5 +44,31 @@ def test_shipped_lists_have_unique_codes() -> None:
     for system in CodeSystem:
         codes = [c.key for c in load(system)]
         assert len(codes) == len(set(codes))
-    assert len(load(CodeSystem.ICD10)) == 167
+    assert len(load(CodeSystem.ICD10)) == 74795  # every billable code, April 2026
     assert len(load(CodeSystem.CVX)) == 28
+
+
+def test_icd10_lists_every_billable_code_with_seventh_characters() -> None:
+    # a leaf without 7th characters, and a leaf taking each 7th character
+    assert lookup(CodeSystem.ICD10, "M72.2") is not None
+    sprain = [lookup(CodeSystem.ICD10, f"S83.511{c}") for c in "ADS"]
+    assert [c.display for c in sprain if c] == [
+        "Sprain of anterior cruciate ligament of right knee, initial encounter",
+        "Sprain of anterior cruciate ligament of right knee, subsequent encounter",
+        "Sprain of anterior cruciate ligament of right knee, sequela",
+    ]
+    # placeholders pad a short code to six characters before the 7th
+    assert lookup(CodeSystem.ICD10, "S30.0XXA") is not None
+    assert lookup(CodeSystem.ICD10, "S83.511") is None  # needs its 7th character
+
+
+def test_icd10_word_search_puts_the_shortest_titles_first() -> None:
+    found = [c.code for c in search(CodeSystem.ICD10, "low back", limit=3)]
+    assert found == ["M54.50", "M54.51", "M54.59"]
+
+
+def test_a_word_prefix_matching_thousands_of_codes_still_answers_in_order() -> None:
+    found = search(CodeSystem.ICD10, "fracture left", limit=MAX_LIMIT)
+    assert len(found) == MAX_LIMIT
+    lengths = [len(c.words) for c in found]
+    assert lengths == sorted(lengths)
