@@ -84,6 +84,16 @@ class ClinicalNote(TenantModel):
         blank=True,
         related_name="+",
     )
+    # The supervising provider whose co-signature the note awaits, named in the
+    # same UPDATE that signs it (the signed row never changes afterwards; the
+    # co-signature is its own row, NoteCosignature). Null: none required.
+    cosigner = models.ForeignKey(
+        "scheduling.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = ClinicalNoteQuerySet.as_manager()  # type: ignore[misc]  # narrows the tenant manager
 
@@ -92,7 +102,10 @@ class ClinicalNote(TenantModel):
         indexes = [
             models.Index(
                 fields=["clinic", "patient", "created_at"], name="note_patient_idx"
-            )
+            ),
+            models.Index(
+                fields=["clinic", "provider", "status"], name="note_provider_status_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -429,3 +442,112 @@ class MedicalHistory(ChartEntry):
 
     def __str__(self) -> str:
         return f"History entry {self.pk}"
+
+
+# --- Supervision, co-signature and the charting policy -------------------------
+# A supervised provider's signed note awaits the co-signature of the supervisor
+# named at signing (ClinicalNote.cosigner). The co-signature is its own row and
+# never changes: services refuse it and migration 0004's triggers refuse any
+# UPDATE or DELETE of it on both databases.
+
+COSIGNATURE_DELETE_MESSAGE = "Co-signatures are permanent and cannot be deleted."
+
+
+class Supervision(TenantModel):
+    """A provider (student, resident, provisional licence) whose signed notes
+    need a supervisor's co-signature. Ended, never deleted."""
+
+    class Kind(models.TextChoices):
+        STUDENT = "student", "Student"
+        RESIDENT = "resident", "Resident"
+        PROVISIONAL = "provisional", "Provisional licence"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    supervisee = models.ForeignKey(
+        "scheduling.Provider", on_delete=models.PROTECT, related_name="+"
+    )
+    supervisor = models.ForeignKey(
+        "scheduling.Provider", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "supervisee"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_active_supervision_per_provider",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(supervisee=models.F("supervisor")),
+                name="supervision_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Supervision {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class NoteCosignatureQuerySet(TenantQuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise IntegrityError(COSIGNATURE_DELETE_MESSAGE)
+
+
+class NoteCosignature(TenantModel):
+    """The supervisor's co-signature of a signed note: one per note, immutable."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    note = models.OneToOneField(
+        ClinicalNote, on_delete=models.PROTECT, related_name="cosignature"
+    )
+    supervisor = models.ForeignKey(
+        "scheduling.Provider", on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+    signed_at = models.DateTimeField()
+
+    objects = NoteCosignatureQuerySet.as_manager()  # type: ignore[misc]  # narrows the tenant manager
+
+    class Meta:
+        ordering = ["-signed_at"]
+
+    def __str__(self) -> str:
+        return f"Co-signature {self.pk}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise IntegrityError(COSIGNATURE_DELETE_MESSAGE)
+
+
+class ChartingPolicy(TenantModel):
+    """The clinic's charting rules. Drafts whose visit is more than
+    `unsigned_note_days` days old are flagged overdue (0 turns the flag off)."""
+
+    unsigned_note_days = models.PositiveSmallIntegerField(
+        "Flag unsigned notes after (days)",
+        default=3,
+        validators=[MaxValueValidator(90)],
+    )
+
+    class Meta:
+        verbose_name_plural = "charting policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic"], name="one_charting_policy_per_clinic"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unsigned_note_days__lte=90),
+                name="charting_policy_days_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Charting policy {self.clinic_id}"
