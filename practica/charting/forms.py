@@ -1,26 +1,33 @@
 """Input contracts of the charting views.
 
-`NoteContentForm` is built from a template's fields. Every field is optional
-while the note is a draft (autosave keeps partial work); required fields are
-checked when the note is signed (`services.sign_note`).
+`NoteContentForm` is built from a template's fields (`note_fields`). Every
+field is optional while the note is a draft (autosave keeps partial work);
+required fields are checked when the note is signed (`services.sign_note`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from practica.charting.models import NoteTemplate
-from practica.charting.note_fields import ContentValue, TemplateField
+from practica.charting.note_fields import (
+    ContentValue,
+    FieldValueError,
+    RawValue,
+    TemplateField,
+    clean_raw,
+    raw_value,
+    section_title,
+    section_titles,
+)
 
-TEXT_MAX = 500
-TEXTAREA_MAX = 20_000
 ADDENDUM_MAX = 20_000
-SCALE_CHOICES = [("", "—"), *((str(i), str(i)) for i in range(11))]
 
 
 def _help(field: TemplateField) -> str:
@@ -32,55 +39,56 @@ def _help(field: TemplateField) -> str:
     return " ".join(parts)
 
 
-def _form_field(field: TemplateField) -> forms.Field:
-    label = field["label"]
-    common: dict[str, Any] = {
-        "label": label,
-        "required": False,
-        "help_text": _help(field),
-    }
-    kind = field["type"]
-    if kind == "textarea":
-        return forms.CharField(
-            max_length=TEXTAREA_MAX,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={
-                "max_length": f"Keep it under {TEXTAREA_MAX:,} characters."
-            },
-            **common,
+class TemplateFieldWidget(forms.Widget):
+    """Reads a template field's posted value (several inputs for checklists,
+    body regions and tables); `charting/fields/_input.html` renders it."""
+
+    def __init__(self, template_field: TemplateField) -> None:
+        super().__init__()
+        self.template_field = template_field
+
+    def value_from_datadict(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> RawValue:
+        prefix = name.removesuffix(self.template_field["name"])
+        return raw_value(self.template_field, data, prefix)  # type: ignore[arg-type]  # a QueryDict or a plain mapping, both with get and in
+
+
+class TemplateFormField(forms.Field):
+    """One template field; cleans to its stored JSON shape."""
+
+    def __init__(self, template_field: TemplateField) -> None:
+        super().__init__(
+            required=False,
+            label=template_field["label"],
+            help_text=_help(template_field),
+            widget=TemplateFieldWidget(template_field),
         )
-    if kind == "number":
-        return forms.DecimalField(
-            max_digits=12,
-            decimal_places=3,
-            error_messages={
-                "invalid": "Enter a number.",
-                "max_digits": "Enter a smaller number.",
-                "max_decimal_places": "Use at most 3 decimals.",
-                "max_whole_digits": "Enter a smaller number.",
-            },
-            **common,
-        )
-    if kind == "choice":
-        options = field.get("choices", [])
-        return forms.ChoiceField(
-            choices=[("", "—"), *((c, c) for c in options)],
-            error_messages={"invalid_choice": "Choose one of the listed options."},
-            **common,
-        )
-    if kind == "scale":
-        return forms.TypedChoiceField(
-            choices=SCALE_CHOICES,
-            coerce=int,
-            empty_value=None,
-            error_messages={"invalid_choice": "Enter a whole number from 0 to 10."},
-            **common,
-        )
-    return forms.CharField(
-        max_length=TEXT_MAX,
-        error_messages={"max_length": f"Keep it under {TEXT_MAX} characters."},
-        **common,
-    )
+        self.template_field = template_field
+        self.choices = [("", "—"), *((c, c) for c in template_field.get("choices", []))]
+
+    def clean(self, value: Any) -> ContentValue:
+        try:
+            return clean_raw(self.template_field, value)
+        except FieldValueError as exc:
+            raise ValidationError(exc.reason, code="invalid") from None
+
+
+@dataclass(frozen=True)
+class FormItem:
+    """One input of the note form, as `charting/fields/_input.html` takes it."""
+
+    field: TemplateField
+    name: str
+    value: object
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class FormSection:
+    code: str
+    title: str
+    items: list[FormItem]
 
 
 class NoteContentForm(forms.Form):
@@ -93,26 +101,39 @@ class NoteContentForm(forms.Form):
         data: Mapping[str, Any] | None = None,
         content: Mapping[str, object] | None = None,
     ) -> None:
-        initial = {
-            name: str(value) if isinstance(value, int) else value
-            for name, value in (content or {}).items()
-        }
-        super().__init__(data=data, initial=initial)
+        super().__init__(data=data, initial=dict(content or {}))
         self.template_fields = list(fields)
         for field in self.template_fields:
-            self.fields[field["name"]] = _form_field(field)
+            self.fields[field["name"]] = TemplateFormField(field)
 
     def content(self) -> dict[str, ContentValue]:
         """The cleaned values as JSON-safe note content (numbers as strings)."""
-        content: dict[str, ContentValue] = {}
-        for name, value in self.cleaned_data.items():
-            if isinstance(value, Decimal):
-                content[name] = format(value.normalize(), "f")
-            elif isinstance(value, int | str) or value is None:
-                content[name] = value
-            else:
-                content[name] = str(value)
-        return content
+        return {
+            field["name"]: self.cleaned_data.get(field["name"])
+            for field in self.template_fields
+            if field["name"] in self.cleaned_data
+        }
+
+    def sections(self) -> list[FormSection]:
+        """The inputs grouped by section, in the order of each section's
+        first field; values are as posted on a bound form."""
+        grouped: dict[str, list[FormItem]] = {
+            title: [] for title in section_titles(self.template_fields)
+        }
+        for field in self.template_fields:
+            bound = self[field["name"]]
+            grouped[section_title(field["section"])].append(
+                FormItem(
+                    field=field,
+                    name=bound.html_name,
+                    value=bound.value(),
+                    errors=[str(e) for e in bound.errors],
+                )
+            )
+        return [
+            FormSection(code=f"s{index}", title=title, items=items)
+            for index, (title, items) in enumerate(grouped.items(), start=1)
+        ]
 
     def first_errors(self) -> list[str]:
         """One message per invalid field, naming the field label."""

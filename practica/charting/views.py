@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,9 +24,14 @@ from practica.charting.errors import (
     NoTemplateError,
     NoteNotSignedError,
 )
-from practica.charting.forms import AddendumForm, NoteContentForm, NoteStartForm
+from practica.charting.forms import (
+    AddendumForm,
+    FormSection,
+    NoteContentForm,
+    NoteStartForm,
+)
 from practica.charting.models import ClinicalNote
-from practica.charting.note_fields import SECTIONS, sections_of
+from practica.charting.note_fields import sections_of
 from practica.charting.selectors import (
     get_appointment_for_note,
     get_note_for,
@@ -50,13 +53,6 @@ TEMPLATE = "charting/note_detail.html"
 LOCKED_MESSAGE = "This note is signed and locked. Add an addendum instead."
 
 
-@dataclass(frozen=True)
-class FormSection:
-    code: str
-    title: str
-    fields: list[BoundField]
-
-
 def _note_tz(note: ClinicalNote) -> str:
     if note.appointment is not None:
         return note.appointment.location.timezone
@@ -70,12 +66,7 @@ def _saved_label(note: ClinicalNote) -> str:
 
 
 def _form_sections(form: NoteContentForm) -> list[FormSection]:
-    sections = []
-    for code, title in SECTIONS:
-        fields = [form[f["name"]] for f in form.template_fields if f["section"] == code]
-        if fields:
-            sections.append(FormSection(code=code, title=title, fields=fields))
-    return sections
+    return form.sections()
 
 
 def _detail_context(
