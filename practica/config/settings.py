@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "practica.search",
     "practica.billing",
     "practica.reports",
+    "practica.fhir",
     "practica.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""One mapper module per FHIR resource type (STYLE.md section 7)."""
