@@ -11,6 +11,10 @@ SCHEDULE_EDIT = "schedule.edit"
 CHART_VIEW = "chart.view"
 CHART_EDIT = "chart.edit"
 CHART_SIGN = "chart.sign"
+# Hand a form (intake, health history, consent) to a patient at the desk and
+# submit it. It shows the form's questions, never a patient's answers: reading
+# a submission needs CHART_VIEW. Front desk holds it (normal clinic practice).
+FORMS_FILL = "forms.fill"
 BILLING_VIEW = "billing.view"
 BILLING_EDIT = "billing.edit"
 AUDIT_VIEW = "audit.view"
@@ -24,6 +28,7 @@ ALL_PERMISSIONS = (
     CHART_VIEW,
     CHART_EDIT,
     CHART_SIGN,
+    FORMS_FILL,
     BILLING_VIEW,
     BILLING_EDIT,
     AUDIT_VIEW,
@@ -44,7 +49,7 @@ ROLE_NAMES = {
     BILLING: "Billing",
 }
 
-_DESK = (PATIENTS_VIEW, PATIENTS_EDIT, SCHEDULE_VIEW, SCHEDULE_EDIT)
+_DESK = (PATIENTS_VIEW, PATIENTS_EDIT, SCHEDULE_VIEW, SCHEDULE_EDIT, FORMS_FILL)
 _MONEY = (BILLING_VIEW, BILLING_EDIT)
 _ADMIN = (*_DESK, *_MONEY, AUDIT_VIEW, CLINIC_MANAGE)
 
