@@ -67,3 +67,60 @@ class ChartEntryInvalidError(ChartingError):
         self.errors = errors
         messages = [m for field_messages in errors.values() for m in field_messages]
         super().__init__(" ".join(messages) or "The chart entry is invalid.")
+
+
+class CopyForwardError(ChartingError):
+    """The draft has no earlier signed note of its template to copy from."""
+
+
+class CosignatureError(ChartingError):
+    """A co-signature breaks a rule; `field` names the form field at fault
+    ("" when the note itself is at fault) and `status` the HTTP status."""
+
+    def __init__(self, message: str, *, field: str = "", status: int = 409) -> None:
+        self.field = field
+        self.status = status
+        super().__init__(message)
+
+    @property
+    def reason(self) -> str:
+        """The message without its leading field label (a form shows it)."""
+        _, _, rest = str(self).partition(": ")
+        return rest or str(self)
+
+
+class NotNamedSupervisorError(CosignatureError):
+    """Only the supervisor named on the note at signing may co-sign it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Only the supervisor named on this note can co-sign it.", status=403
+        )
+
+
+class SupervisionError(ChartingError):
+    """A supervision or charting-policy setting breaks a rule; `field` names
+    the form field at fault."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+    @property
+    def reason(self) -> str:
+        """The message without its leading field label (a form shows it)."""
+        _, _, rest = str(self).partition(": ")
+        return rest or str(self)
+
+
+class InvalidTemplateError(ChartingError):
+    """A note template definition breaks a rule; `errors` lists the messages,
+    each naming the field at fault ("Field 3 (Pain): ...")."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        self.errors = list(errors)
+        super().__init__(" ".join(self.errors) or "The template is invalid.")
+
+
+class TemplateVersionConflictError(ChartingError):
+    """A new version was saved from an older one (someone saved meanwhile)."""

@@ -23,6 +23,7 @@ from practica.charting.models import (
     Problem,
     VitalSigns,
 )
+from practica.charting.selectors_notes import UnsignedNote, list_patient_overdue_notes
 from practica.patients.selectors import get_patient_for
 from practica.scheduling.models import Appointment
 from practica.scheduling.selectors import list_patient_appointments
@@ -50,6 +51,8 @@ class ChartSummary:
     upcoming_visits: list[Appointment]
     last_visits: list[Appointment]
     balance: Decimal | None
+    # Drafts unsigned past the clinic's limit (selectors_notes.py).
+    overdue_notes: list[UnsignedNote]
 
     @property
     def active_allergies(self) -> list[Allergy]:
@@ -102,6 +105,7 @@ def get_chart_for(
             if actor.can(BILLING_VIEW)
             else None
         ),
+        overdue_notes=list_patient_overdue_notes(actor=actor, patient=patient, now=now),
     )
 
 

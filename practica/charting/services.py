@@ -7,8 +7,10 @@ triggers refuse it in the database as well, whatever path a write takes.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from practica.audit.services import record_change
 from practica.charting.errors import (
     AppointmentNotChartableError,
     ChartPermissionError,
+    CopyForwardError,
     InvalidAddendumError,
     InvalidNoteContentError,
     MissingRequiredFieldsError,
@@ -25,7 +28,15 @@ from practica.charting.errors import (
 )
 from practica.charting.forms import ADDENDUM_MAX, NoteContentForm
 from practica.charting.models import ClinicalNote, NoteAddendum, NoteTemplate
-from practica.charting.note_fields import ContentValue, missing_required
+from practica.charting.note_fields import (
+    ContentValue,
+    TemplateField,
+    clean_value,
+    is_blank,
+    missing_required,
+)
+from practica.charting.selectors_notes import find_copy_source, get_active_supervisor
+from practica.charting.selectors_templates import default_template_for
 from practica.charting.shipped_templates import (
     SHIPPED_KEY_BY_MODALITY,
     SHIPPED_TEMPLATES,
@@ -66,21 +77,29 @@ def ensure_shipped_templates(*, clinic: Clinic) -> list[NoteTemplate]:
     return installed
 
 
-def _default_template(*, clinic: Clinic, modality: str) -> NoteTemplate:
-    active = NoteTemplate.objects.filter(
-        clinic=clinic, modality=modality, is_active=True
+def _default_template(
+    *,
+    clinic: Clinic,
+    modality: str,
+    patient_id: uuid.UUID,
+    appointment_id: uuid.UUID | None,
+) -> NoteTemplate:
+    """The initial-assessment template for the patient's first note of the
+    modality, the follow-up template after (`selectors_templates`)."""
+    template = default_template_for(
+        clinic=clinic,
+        modality=modality,
+        patient_id=patient_id,
+        appointment_id=appointment_id,
     )
-    shipped_key = SHIPPED_KEY_BY_MODALITY.get(modality)
-    template = (
-        active.filter(key=shipped_key).order_by("-version").first()
-        if shipped_key
-        else None
-    )
-    if template is None:
-        template = active.order_by("name", "-version").first()
-    if template is None and shipped_key:
+    if template is None and modality in SHIPPED_KEY_BY_MODALITY:
         ensure_shipped_templates(clinic=clinic)
-        template = active.filter(key=shipped_key).order_by("-version").first()
+        template = default_template_for(
+            clinic=clinic,
+            modality=modality,
+            patient_id=patient_id,
+            appointment_id=appointment_id,
+        )
     if template is None:
         raise NoTemplateError("No active note template fits this appointment type.")
     return template
@@ -116,7 +135,10 @@ def start_note(
         )
     if template is None:
         template = _default_template(
-            clinic=actor.clinic, modality=appointment.appointment_type.modality
+            clinic=actor.clinic,
+            modality=appointment.appointment_type.modality,
+            patient_id=patient_id,
+            appointment_id=appointment.pk,
         )
     elif template.clinic_id != actor.clinic.pk or not template.is_active:
         raise NoTemplateError("Choose an active template of this clinic.")
@@ -212,11 +234,29 @@ def sign_note(
         locked.status = ClinicalNote.Status.SIGNED
         locked.signed_at = timezone.now()
         locked.signed_by = actor.user
+        # A supervised signer's note awaits their supervisor's co-signature;
+        # decided now, in the UPDATE that signs, since the row never changes again.
+        locked.cosigner = get_active_supervisor(actor=actor)
         locked.save(
-            update_fields=["content", "status", "signed_at", "signed_by", "updated_at"]
+            update_fields=[
+                "content",
+                "status",
+                "signed_at",
+                "signed_by",
+                "cosigner",
+                "updated_at",
+            ]
         )
         record_change(
-            actor=actor, action="sign", obj=locked, patient_id=locked.patient_id
+            actor=actor,
+            action="sign",
+            obj=locked,
+            patient_id=locked.patient_id,
+            detail=(
+                f"awaiting co-signature by provider {locked.cosigner.pk}"
+                if locked.cosigner is not None
+                else ""
+            ),
         )
         _complete_visit(actor=actor, note=locked)
     return locked
@@ -262,3 +302,94 @@ def add_addendum(*, actor: Actor, note: ClinicalNote, text: str) -> NoteAddendum
             actor=actor, action="addendum", obj=addendum, patient_id=note.patient_id
         )
     return addendum
+
+
+# --- Copy forward ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CopyForwardResult:
+    note: ClinicalNote
+    source: ClinicalNote
+    copied: list[str]  # labels of the fields filled from the source
+    kept: list[str]  # labels of typed fields left as typed (they differ)
+
+
+class _StoredValue:
+    """One stored value, read by `clean_value` as if it had been posted."""
+
+    def __init__(self, name: str, value: object) -> None:
+        self._name = name
+        self._value = value
+
+    def get(self, key: str, default: object = None, /) -> object:
+        return self._value if key == self._name else default
+
+    def __contains__(self, key: object, /) -> bool:
+        return key == self._name
+
+
+def _carried_value(field: TemplateField, value: object) -> ContentValue | None:
+    """The source value validated against this version's field (its options,
+    table rows and columns, limits); None when it no longer fits or is empty."""
+    try:
+        cleaned = clean_value(field, _StoredValue(field["name"], value))
+    except ValidationError:
+        return None
+    return None if is_blank(cleaned) else cleaned
+
+
+def copy_forward(
+    *,
+    actor: Actor,
+    note: ClinicalNote,
+    content: Mapping[str, object] | None = None,
+    replace_typed: bool = False,
+) -> CopyForwardResult:
+    """Fill a draft's empty fields from the patient's most recent signed note
+    of the same template key (any version): only fields whose name and type
+    still exist, with values that still fit. `content`, when given, is saved
+    first (what the form on screen holds). Typed fields are kept unless
+    `replace_typed` (the provider confirmed)."""
+    _require(actor, CHART_EDIT)
+    with transaction.atomic():
+        locked = _lock_draft(actor=actor, note=note)
+        if content is not None:
+            values = _validated_content(note=locked, content=content)
+            locked.content = {**locked.content, **values}
+        source = find_copy_source(actor=actor, note=locked)
+        if source is None:
+            raise CopyForwardError(
+                "There is no earlier signed note of this template to copy from."
+            )
+        source_types = {f["name"]: f["type"] for f in source.template.fields}
+        merged = dict(locked.content)
+        copied: list[str] = []
+        kept: list[str] = []
+        for field in locked.template.fields:
+            name = field["name"]
+            if source_types.get(name) != field["type"]:
+                continue
+            value = _carried_value(field, source.content.get(name))
+            if value is None or merged.get(name) == value:
+                continue
+            if not is_blank(merged.get(name)) and not replace_typed:
+                kept.append(field["label"])
+                continue
+            merged[name] = value
+            copied.append(field["label"])
+        locked.content = merged
+        locked.save(update_fields=["content", "updated_at"])
+        record_change(
+            actor=actor,
+            action="copy_forward",
+            obj=locked,
+            patient_id=locked.patient_id,
+            detail=(
+                f"from note {source.pk}: copied {len(copied)}, kept {len(kept)}"
+                + (" (replacing typed fields)" if replace_typed else "")
+            ),
+        )
+    note.content = locked.content
+    note.updated_at = locked.updated_at
+    return CopyForwardResult(note=locked, source=source, copied=copied, kept=kept)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practica.charting import views, views_chart
+from practica.charting import views, views_chart, views_cosign
 
 app_name = "charting"
 urlpatterns = [
@@ -13,6 +13,28 @@ urlpatterns = [
     path("notes/<uuid:note_id>/edit/", views.note_edit, name="note-edit"),
     path("notes/<uuid:note_id>/sign/", views.note_sign, name="note-sign"),
     path("notes/<uuid:note_id>/addenda/", views.note_addendum, name="note-addendum"),
+    # Copy forward, co-signature, unsigned notes, charting settings
+    # (views_cosign.py).
+    path(
+        "notes/<uuid:note_id>/copy-forward/",
+        views_cosign.note_copy_forward,
+        name="note-copy-forward",
+    ),
+    path("notes/<uuid:note_id>/cosign/", views_cosign.note_cosign, name="note-cosign"),
+    path("notes/unsigned/", views_cosign.unsigned_list, name="unsigned-list"),
+    path("notes/overdue/", views_cosign.overdue_report, name="overdue-report"),
+    path("notes/cosign/", views_cosign.cosign_list, name="cosign-list"),
+    path("settings/", views_cosign.charting_settings, name="charting-settings"),
+    path(
+        "settings/supervisions/",
+        views_cosign.supervision_create,
+        name="supervision-create",
+    ),
+    path(
+        "settings/supervisions/<uuid:supervision_id>/end/",
+        views_cosign.supervision_end,
+        name="supervision-end",
+    ),
     # The chart: summary and clinical lists (views_chart.py).
     path(
         "patients/<uuid:patient_id>/chart/",

@@ -30,6 +30,7 @@ from practica.charting.forms import (
     NoteContentForm,
     NoteStartForm,
 )
+from practica.charting.forms_cosign import CosignForm
 from practica.charting.models import ClinicalNote
 from practica.charting.note_fields import sections_of
 from practica.charting.selectors import (
@@ -39,6 +40,7 @@ from practica.charting.selectors import (
     list_addenda,
     list_templates,
 )
+from practica.charting.selectors_notes import get_note_signature_state
 from practica.charting.services import (
     add_addendum,
     save_draft,
@@ -94,6 +96,11 @@ def _detail_context(
         "addendum_form": addendum_form or AddendumForm(),
         "saved_label": _saved_label(note) if note.content else "",
         "error": error,
+        # Overdue flag, copy forward source, co-signature (selectors_notes.py).
+        "signature": get_note_signature_state(
+            actor=actor, note=note, can_edit=editable, now=timezone.now()
+        ),
+        "cosign_form": CosignForm(),
     }
 
 

@@ -14,19 +14,22 @@ from django.utils import timezone
 
 from practica.charting.models import (
     Allergy,
+    ChartingPolicy,
     ClinicalNote,
     Immunization,
     MedicalHistory,
     Medication,
     NoteAddendum,
+    NoteCosignature,
     NoteTemplate,
     Problem,
+    Supervision,
     VitalSigns,
 )
 from practica.charting.shipped_templates import PHYSIOTHERAPY
 from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import Appointment
-from practica.scheduling.tests.factories import AppointmentFactory
+from practica.scheduling.tests.factories import AppointmentFactory, ProviderFactory
 from practica.tenancy.models import Clinic
 from practica.tenancy.tests.factories import UserFactory, make_clinic
 
@@ -173,4 +176,58 @@ URL_KWARG_BUILDERS.update(
         "vitals_id": lambda clinic: VitalSignsFactory(clinic=clinic).id,
         "history_entry_id": lambda clinic: MedicalHistoryFactory(clinic=clinic).id,
     }
+)
+
+
+# --- Supervision, co-signature, charting policy ---------------------------------
+
+
+class SupervisionFactory(factory.django.DjangoModelFactory):
+    """An active supervision between two new providers of one clinic."""
+
+    class Meta:
+        model = Supervision
+
+    clinic = factory.LazyFunction(make_clinic)
+    supervisee = factory.SubFactory(
+        ProviderFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+    supervisor = factory.SubFactory(
+        ProviderFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+    kind = Supervision.Kind.STUDENT
+
+
+class AwaitingCosignatureNoteFactory(SignedNoteFactory):
+    """A supervised provider's signed note naming a co-signer (a new provider
+    of the clinic unless given)."""
+
+    signed_by = factory.LazyAttribute(lambda o: o.provider.membership.user)
+    cosigner = factory.SubFactory(
+        ProviderFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+
+
+class NoteCosignatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NoteCosignature
+
+    note = factory.SubFactory(AwaitingCosignatureNoteFactory)
+    clinic = factory.SelfAttribute("note.clinic")
+    supervisor = factory.SelfAttribute("note.cosigner")
+    signed_by = factory.LazyAttribute(lambda o: o.note.cosigner.membership.user)
+    comment = "Reviewed; agree with the plan."
+    signed_at = factory.LazyFunction(timezone.now)
+
+
+class ChartingPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChartingPolicy
+
+    clinic = factory.LazyFunction(make_clinic)
+    unsigned_note_days = 3
+
+
+URL_KWARG_BUILDERS["supervision_id"] = lambda clinic: (
+    SupervisionFactory(clinic=clinic).id
 )

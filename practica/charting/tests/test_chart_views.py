@@ -27,8 +27,9 @@ from practica.tenancy.tests.factories import make_member
 ClientFor = Callable[[Membership], Client]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Session, user, membership, roles; patient; the view audit entry (savepoint,
-# chain, insert, chain update, release); six lists; upcoming and last visits.
-QUERIES_CHART = 18
+# chain, insert, chain update, release); six lists; upcoming and last visits;
+# the patient's overdue drafts (the clinic's limit in a subquery).
+QUERIES_CHART = 19
 # The same plus the balance (one ledger sum) for a role holding billing.view.
 QUERIES_CHART_WITH_BALANCE = QUERIES_CHART + 1
 

@@ -533,4 +533,4 @@ def test_note_edit_htmx_saved_time_is_in_location_time_zone(
             _url("note-edit", note), {"chief_complaint": "Ankle"}, **HTMX
         )
     # then
-    assert "Saved 10:42" in response.content.decode()
+    assert "Saved at 10:42" in response.content.decode()
