@@ -59,7 +59,7 @@ CONDITION_CODES: dict[str, str] = {
     "Depression": "F32.A",
 }
 
-_AGREE = "I have read and understood this consent and agree to it."
+AGREE = "I have read and understood this consent and agree to it."
 
 INTAKE = ShippedForm(
     key="new-patient-intake",
@@ -222,7 +222,7 @@ CONSENT_TREATMENT = ShippedForm(
             "label": "Agreement",
             "section": "Your consent",
             "type": "checklist",
-            "choices": [_AGREE],
+            "choices": [AGREE],
             "required": True,
         },
     ),
@@ -276,7 +276,7 @@ CONSENT_TELEHEALTH = ShippedForm(
             "label": "Agreement",
             "section": "Your consent",
             "type": "checklist",
-            "choices": [_AGREE],
+            "choices": [AGREE],
             "required": True,
         },
     ),
