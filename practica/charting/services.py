@@ -46,6 +46,8 @@ from practica.scheduling.services import set_status
 from practica.tenancy.permissions import CHART_EDIT, CHART_SIGN
 
 if TYPE_CHECKING:
+    import uuid
+
     from practica.tenancy.actor import Actor
     from practica.tenancy.models import Clinic
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
 from practica.charting import views, views_chart, views_cosign
+from practica.charting.views_templates import (
+    template_active,
+    template_create,
+    template_detail,
+    template_edit,
+    template_list,
+)
 
 app_name = "charting"
 urlpatterns = [
@@ -102,4 +109,12 @@ urlpatterns = [
         name="history-status",
     ),
     path("codes/search/", views_chart.code_search, name="code-search"),
+    # The note template builder (views_templates.py).
+    path("templates/", template_list, name="template-list"),
+    path("templates/create/", template_create, name="template-create"),
+    path("templates/<int:template_id>/", template_detail, name="template-detail"),
+    path("templates/<int:template_id>/edit/", template_edit, name="template-edit"),
+    path(
+        "templates/<int:template_id>/active/", template_active, name="template-active"
+    ),
 ]

@@ -25,6 +25,7 @@ from practica.charting.note_fields import (
     region_label,
     stored_value,
 )
+from practica.scheduling.models import Modality
 
 register = template.Library()
 
@@ -224,3 +225,9 @@ def field_display(field: TemplateField, value: object) -> Display:
 @register.filter
 def field_type_label(kind: str) -> str:
     return FIELD_TYPE_LABELS.get(kind, kind)
+
+
+@register.filter
+def modality_label(value: str) -> str:
+    """A modality code as its name ("foot_care" → "Foot care nursing")."""
+    return str(dict(Modality.choices).get(value, value))

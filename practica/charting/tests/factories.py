@@ -95,6 +95,7 @@ URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
         AppointmentFactory(clinic=clinic, status=Appointment.Status.ARRIVED).id
     ),
     "note_id": lambda clinic: ClinicalNoteFactory(clinic=clinic).id,
+    "template_id": lambda clinic: NoteTemplateFactory(clinic=clinic).id,
 }
 
 

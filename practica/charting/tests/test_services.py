@@ -57,7 +57,7 @@ def test_ensure_shipped_templates_installs_version_1_of_each(clinic: Clinic) -> 
     assert [(t.key, t.version, t.modality) for t in templates] == [
         (s.key, 1, s.modality) for s in SHIPPED_TEMPLATES
     ]
-    assert templates[0].name == "Physiotherapy assessment / treatment (SOAP)"
+    assert templates[0].name == "Physiotherapy initial assessment (SOAP)"
     assert templates[1].name == "Massage therapy treatment note"
 
 
