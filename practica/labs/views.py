@@ -68,8 +68,9 @@ def _errors_to_form(form: LabResultForm, exc: LabResultInvalidError) -> None:
             if field is None:
                 form.add_error(None, message)
                 continue
-            # The field template names the field; drop the service's prefix.
-            form.add_error(name, message.removeprefix(f"{field.label}: "))
+            # The field template names the field (its form label); the
+            # service's message starts with its own "Label: ".
+            form.add_error(name, message.split(": ", 1)[-1])
 
 
 @require_POST
