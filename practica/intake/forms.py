@@ -12,11 +12,13 @@ from django import forms
 
 from practica.charting.models import Allergy
 from practica.intake.form_fields import (
+    DEFAULT_SECTION,
     FORM_FIELD_TYPES,
     HELP_MAX,
     LABEL_MAX,
     MAPPING_TARGETS,
     FormField,
+    field_type,
     slug_name,
     type_label,
 )
@@ -86,6 +88,18 @@ class FieldRowForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Choice and checklist: one per line.",
     )
+    rows = forms.CharField(
+        label="Table rows",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Table: one row label per line.",
+    )
+    columns = forms.CharField(
+        label="Table columns",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Table: one column label per line.",
+    )
     help = forms.CharField(label="Help text", max_length=HELP_MAX, required=False)
     maps_to = forms.ChoiceField(
         label="Maps into the chart",
@@ -110,12 +124,18 @@ def rows_from_fields(fields: Sequence[FormField]) -> list[dict[str, object]]:
             "type": f["type"],
             "required": f.get("required", False),
             "choices": "\n".join(f.get("choices", [])),
+            "rows": "\n".join(f.get("rows", [])),
+            "columns": "\n".join(f.get("columns", [])),
             "help": f.get("help", ""),
             "maps_to": f.get("maps_to", ""),
             "order": n,
         }
         for n, f in enumerate(fields, 1)
     ]
+
+
+def _lines(value: object) -> list[str]:
+    return [line.strip() for line in str(value or "").splitlines() if line.strip()]
 
 
 def fields_from_rows(
@@ -135,18 +155,17 @@ def fields_from_rows(
         field: FormField = {
             "name": str(data.get("name") or "").strip() or slug_name(label),
             "label": label,
-            "section": str(data.get("section") or "").strip(),
-            "type": str(data["type"]),
+            "section": str(data.get("section") or "").strip() or DEFAULT_SECTION,
+            "type": field_type(str(data["type"])),
         }
         if data.get("required"):
             field["required"] = True
-        choices = [
-            line.strip()
-            for line in str(data.get("choices") or "").splitlines()
-            if line.strip()
-        ]
+        choices = _lines(data.get("choices"))
         if field["type"] in ("choice", "checklist"):
             field["choices"] = choices
+        if field["type"] == "table":
+            field["rows"] = _lines(data.get("rows"))
+            field["columns"] = _lines(data.get("columns"))
         if str(data.get("help") or "").strip():
             field["help"] = str(data["help"]).strip()
         if data.get("maps_to"):

@@ -87,9 +87,8 @@ def _has_ink(image: Image.Image) -> bool:
     dark one on an opaque background."""
     rgba = image.convert("RGBA")
     alpha = rgba.getchannel("A")
-    extrema = alpha.getextrema()
-    lowest = extrema[0] if isinstance(extrema, tuple) else extrema
-    if lowest < 255:  # transparent background
+    see_through = alpha.point(lambda level: 255 if level < 255 else 0)
+    if see_through.getbbox() is not None:  # a transparent background
         return alpha.getbbox() is not None
     dark = rgba.convert("L").point(lambda level: 255 if level < 128 else 0)
     return dark.getbbox() is not None

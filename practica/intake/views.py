@@ -14,18 +14,19 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from practica.charting import note_fields
 from practica.intake.errors import (
     FormChangedError,
     InvalidFormError,
     SubmissionLockedError,
 )
-from practica.intake.form_fields import FormField, answered_sections
+from practica.intake.form_fields import FormField, PostedAnswers, answered_sections
 from practica.intake.forms import (
     SEVERITY_CHOICES,
     DecisionForm,
@@ -52,6 +53,8 @@ from practica.tenancy.permissions import CHART_EDIT, CHART_VIEW, FORMS_FILL
 
 PREFIX = "f-"
 SCALE_POINTS = [str(n) for n in range(11)]
+# Types drawn by the note field partial; the others get large touch targets.
+SHARED_INPUTS = frozenset({"body_region", "table"})
 
 
 @require_GET
@@ -67,23 +70,23 @@ def patient_forms(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 
 def _question_rows(
     fields: list[FormField],
-    data: Any,
+    data: QueryDict,
     errors: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
     """The questions of the fill page with the posted value and errors."""
     rows = []
     for field in fields:
-        key = PREFIX + field["name"]
-        posted: Any = (
-            data.getlist(key) if field["type"] == "checklist" else data.get(key, "")
-        )
+        messages_ = errors.get(field["name"], [])
         rows.append(
             {
                 "field": field,
-                "input_name": key,
-                "value": posted,
-                "errors": errors.get(field["name"], []),
+                "input_name": PREFIX + field["name"],
+                "value": note_fields.raw_value(field, PostedAnswers(data), PREFIX),
+                "errors": messages_,
+                # The shared partial adds the label itself.
+                "reasons": [m.removeprefix(f"{field['label']}: ") for m in messages_],
                 "points": SCALE_POINTS,
+                "is_shared_input": field["type"] in SHARED_INPUTS,
             }
         )
     return rows
@@ -99,7 +102,7 @@ def _fill_page(
     status: int = 200,
 ) -> HttpResponse:
     errors = errors or {}
-    data = request.POST if request.method == "POST" else {}
+    data = request.POST if request.method == "POST" else QueryDict()
     questions = _question_rows(definition.fields, data, errors)
     sections: list[dict[str, Any]] = []
     for row in questions:

@@ -99,7 +99,7 @@ def test_create_form_and_new_version_keep_the_old_version(
         title="Sports intake",
         fields=[
             *FIELDS,
-            {"name": "sport", "label": "Sport", "section": "", "type": "text"},
+            {"name": "sport", "label": "Sport", "section": "Sport", "type": "text"},
         ],
     )
     # then
@@ -117,29 +117,29 @@ def test_create_form_and_new_version_keep_the_old_version(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ([], "Fields: add at least one question."),
+        ([], "Add at least one field."),
         (
-            [{"name": "a", "label": "A", "section": "", "type": "choice"}],
-            "Question 1 (A): list the choices, one per line.",
+            [{"name": "a", "label": "A", "section": "Q", "type": "choice"}],
+            "Field 1 (A): add at least one choice.",
         ),
         (
             [
-                {"name": "a", "label": "A", "section": "", "type": "text"},
-                {"name": "a", "label": "B", "section": "", "type": "text"},
+                {"name": "a", "label": "A", "section": "Q", "type": "text"},
+                {"name": "a", "label": "B", "section": "Q", "type": "text"},
             ],
-            "Question 2 (B): the name a is used twice.",
+            "Field 2 (B): the name “a” is used by another field.",
         ),
         (
             [
                 {
                     "name": "a",
                     "label": "A",
-                    "section": "",
+                    "section": "Q",
                     "type": "scale",
                     "maps_to": "allergy",
                 }
             ],
-            "Question 1 (A): only text, long text, choice and checklist answers "
+            "Field 1 (A): only short text, long text, choice and checklist answers "
             "can map into the chart.",
         ),
     ],
@@ -208,11 +208,11 @@ def test_submit_a_consent_stores_answers_signature_and_pdf(
     ("answers", "field", "message"),
     [
         ({}, "pain", "Pain now: this answer is required."),
-        ({"pain": "11"}, "pain", "Pain now: choose a whole number from 0 to 10."),
+        ({"pain": "11"}, "pain", "Pain now: Enter a whole number from 0 to 10."),
         (
             {"pain": "3", "since": "31/02/2026"},
             "since",
-            "Since: enter a date as YYYY-MM-DD.",
+            "Since: Enter a date as YYYY-MM-DD.",
         ),
     ],
 )
