@@ -67,7 +67,7 @@ def cosign_note(
         # The row lock serialises two co-signing requests; the one-to-one
         # column refuses a second co-signature whatever the path.
         locked = (
-            ClinicalNote.objects.select_for_update()
+            ClinicalNote.objects.select_for_update(of=("self",))
             .select_related("cosigner")
             .get(pk=note.pk, clinic=actor.clinic)
         )
