@@ -13,6 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
+from practica.labs.units import display_unit
+
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50
 CODE_FORMAT = re.compile(r"^[0-9]{1,7}-[0-9]$")
@@ -82,6 +84,10 @@ class LoincTest:
     @property
     def unit(self) -> str:
         return self.units[0] if self.units else ""
+
+    @property
+    def unit_label(self) -> str:
+        return display_unit(self.unit)
 
     @property
     def is_numeric(self) -> bool:

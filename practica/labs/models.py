@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, models
 
+from practica.labs.units import display_unit
 from practica.tenancy.models import TenantModel, TenantQuerySet
 
 LAB_RESULT_DELETE_MESSAGE = (
@@ -172,6 +173,10 @@ class LabResult(TenantModel):
     @property
     def is_critical(self) -> bool:
         return self.flag in (Flag.CRITICAL_LOW, Flag.CRITICAL_HIGH)
+
+    @property
+    def unit_label(self) -> str:
+        return display_unit(self.unit)
 
     @property
     def reference_label(self) -> str:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -17,9 +19,10 @@ from practica.audit.services import record_view
 from practica.labs.charts import ChartInput, LabChart, build_lab_chart
 from practica.labs.loinc import LoincTest, group_order, is_valid_code, lookup
 from practica.labs.models import LabResult
-from practica.labs.units import same_number
+from practica.labs.units import display_unit, same_number
 from practica.patients.selectors import get_patient_for
 from practica.tenancy.access import scoped_get_or_404
+from practica.tenancy.models import Location
 
 if TYPE_CHECKING:
     from practica.patients.models import Patient
@@ -123,7 +126,7 @@ def get_patient_labs(*, actor: Actor, patient_id: uuid.UUID) -> PatientLabs:
 def _chart_title(result: LabResult) -> str:
     when = timezone.localtime(result.collected_at)
     flag = f" ({result.get_flag_display()})" if result.is_abnormal else ""
-    return f"{when:%d %b %Y}: {result.value} {result.unit}".rstrip() + flag
+    return f"{when:%d %b %Y}: {result.value} {result.unit_label}".rstrip() + flag
 
 
 def get_test_history(
@@ -174,9 +177,21 @@ def get_test_history(
         name=name,
         rows=rows,
         chart=chart,
-        chart_unit=unit,
+        chart_unit=display_unit(unit),
         off_chart=off_chart,
     )
+
+
+def get_display_zone(*, actor: Actor) -> zoneinfo.ZoneInfo:
+    """The time zone lab times are entered and shown in. A result carries
+    no location, so it is the clinic's first location's (one query)."""
+    name = (
+        Location.objects.filter(clinic=actor.clinic)
+        .order_by("created_at", "pk")
+        .values_list("timezone", flat=True)
+        .first()
+    )
+    return zoneinfo.ZoneInfo(name or str(settings.TIME_ZONE))
 
 
 def get_patient_for_lab_change(*, actor: Actor, patient_id: uuid.UUID) -> Patient:

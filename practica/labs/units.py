@@ -80,3 +80,36 @@ def matching_unit(entered: str, accepted: tuple[str, ...]) -> str | None:
         if unit_key(unit) == key:
             return unit
     return None
+
+
+TIMES = "\N{MULTIPLICATION SIGN}"
+_DISPLAY = (
+    ("{1.73_m2}", "1.73 m²"),
+    ("10*3/", f"{TIMES}10³/"),
+    ("10*6/", f"{TIMES}10⁶/"),
+    ("10*9/", f"{TIMES}10⁹/"),
+    ("10*12/", f"{TIMES}10¹²/"),
+    ("u[IU]", "µIU"),
+    ("m[IU]", "mIU"),
+    ("[IU]", "IU"),
+    ("[U]", "U"),
+    ("mm[Hg]", "mmHg"),
+    ("[pH]", ""),
+    ("/[HPF]", "/HPF"),
+    ("(24.h)", "24 h"),
+    ("uL", "µL"),
+    ("ug", "µg"),
+    ("umol", "µmol"),
+)
+_ANNOTATION = re.compile(r"\{[^}]*\}")
+
+
+def display_unit(unit: str) -> str:
+    """A UCUM unit as people read it: "mL/min/{1.73_m2}" -> "mL/min/1.73 m²",
+    "10*9/L" -> "10⁹/L" after a times sign; annotations such as {creat} and
+    unitless codes ({INR}, {ratio}, [pH], 1) are dropped."""
+    text = unit
+    for code, shown in _DISPLAY:
+        text = text.replace(code, shown)
+    text = _ANNOTATION.sub("", text)
+    return "" if text == "1" else text

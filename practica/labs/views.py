@@ -4,12 +4,15 @@ the LOINC search for the add form's picker."""
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +20,7 @@ from practica.labs.errors import LabResultInvalidError, LabResultLockedError
 from practica.labs.forms import CodeSearchForm, ErrorMarkForm, LabResultForm
 from practica.labs.loinc import search
 from practica.labs.selectors import (
+    get_display_zone,
     get_patient_for_lab_change,
     get_patient_labs,
     get_result_for_change,
@@ -29,6 +33,19 @@ from practica.tenancy.permissions import CHART_EDIT, CHART_VIEW
 
 LIST_TEMPLATE = "labs/result_list.html"
 TEST_TEMPLATE = "labs/test_detail.html"
+
+
+def _in_clinic_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Parse and show times in the clinic's zone (datetime-local inputs are
+    wall-clock times there)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        zone = get_display_zone(actor=get_actor(request))
+        with timezone.override(zone):
+            return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -54,6 +71,7 @@ def _list_context(
 
 @require_GET
 @clinic_view(CHART_VIEW)
+@_in_clinic_zone
 def patient_labs(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     """The patient's latest result of each test, flagged ones first."""
     actor = get_actor(request)
@@ -75,6 +93,7 @@ def _errors_to_form(form: LabResultForm, exc: LabResultInvalidError) -> None:
 
 @require_POST
 @clinic_view(CHART_EDIT)
+@_in_clinic_zone
 def result_create(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     """Add a result (POST); an htmx request gets the results region back."""
     actor = get_actor(request)
@@ -127,6 +146,7 @@ def _test_page(
 
 @require_GET
 @clinic_view(CHART_VIEW)
+@_in_clinic_zone
 def test_detail(
     request: HttpRequest, patient_id: uuid.UUID, loinc_code: str
 ) -> HttpResponse:
@@ -139,6 +159,7 @@ def test_detail(
 
 @require_POST
 @clinic_view(CHART_EDIT)
+@_in_clinic_zone
 def result_mark_error(request: HttpRequest, lab_result_id: uuid.UUID) -> HttpResponse:
     """Mark a result entered in error, with a reason (POST)."""
     actor = get_actor(request)

@@ -12,7 +12,7 @@ from practica.labs.loinc import (
     lookup,
     search,
 )
-from practica.labs.units import matching_unit, same_number, unit_key
+from practica.labs.units import display_unit, matching_unit, same_number, unit_key
 
 
 def test_every_shipped_code_is_well_formed_and_unique() -> None:
@@ -112,3 +112,19 @@ def test_units_that_give_the_same_number() -> None:
     assert same_number("mIU/L", "uIU/mL")
     assert not same_number("g/dL", "g/L")
     assert unit_key("mcg/L") == unit_key("ug/L")
+
+
+@pytest.mark.parametrize(
+    ("unit", "shown"),
+    [
+        ("mL/min/{1.73_m2}", "mL/min/1.73 m²"),
+        ("10*9/L", "\N{MULTIPLICATION SIGN}10⁹/L"),
+        ("mg/mmol{creat}", "mg/mmol"),
+        ("{INR}", ""),
+        ("u[IU]/mL", "µIU/mL"),
+        ("umol/L", "µmol/L"),
+        ("%", "%"),
+    ],
+)
+def test_units_are_shown_as_people_read_them(unit: str, shown: str) -> None:
+    assert display_unit(unit) == shown

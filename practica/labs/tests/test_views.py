@@ -433,3 +433,19 @@ def test_code_search_returns_datalist_options(
     assert bad.status_code == 422
     assert "Limit: use 1 to 50." in bad.content.decode()
     assert not AuditEntry.objects.filter(action="view").exists()
+
+
+def test_times_are_entered_and_shown_in_the_clinics_zone(
+    client_for: ClientFor, provider_member: Membership, patient: Patient
+) -> None:
+    # given the clinic's location is in Toronto (UTC-5 in January)
+    client = client_for(provider_member)
+    # when a draw at 09:00 local time is entered
+    client.post(_create_url(patient), _form(collected_at="2026-01-10T09:00"))
+    # then it is stored as 14:00 UTC and shown as 09:00
+    result = LabResult.objects.get()
+    assert result.collected_at == datetime.datetime(
+        2026, 1, 10, 14, 0, tzinfo=datetime.UTC
+    )
+    html = client.get(_test_url(patient, "4548-4")).content.decode()
+    assert "10 Jan 2026, 09:00" in html
