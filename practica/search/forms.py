@@ -66,6 +66,7 @@ class ClinicSearchForm(PatientSearchForm):
         coerce=int,
         required=False,
         empty_value=None,
+        initial=DEFAULT_PAGE_SIZE,
         label="Patients per page",
     )
 

@@ -44,7 +44,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast
 from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -449,29 +449,27 @@ class ProblemSource(Source):
 
     def headlines(self, query: SearchQuery) -> dict[str, Any]:
         return {
-            "search_snippet": _headline(
-                Concat(F("display"), Value(". "), F("note")), query, highlight_all=True
-            )
+            "search_title": _headline(F("display"), query, highlight_all=True),
+            "search_snippet": _headline(F("note"), query, highlight_all=True),
         }
 
     def to_hit(self, row: Problem, terms: Terms, *, postgres: bool) -> Hit:
-        text = (
-            getattr(row, "search_snippet", "")
-            if postgres
-            else snippets.highlight(
-                f"{row.display}. {row.note}", terms.words, whole=True
-            )
-        )
+        if postgres:
+            display = getattr(row, "search_title", row.display)
+            note = getattr(row, "search_snippet", row.note)
+        else:
+            display = snippets.highlight(row.display, terms.words, whole=True)
+            note = snippets.highlight(row.note, terms.words, whole=True)
         url = reverse("charting:chart-detail", kwargs={"patient_id": row.patient_id})
         return Hit(
             kind=self.key,
             object_id=row.pk,
             patient_id=row.patient_id,
             at=row.created_at,
-            title=snippets.to_html(f"{row.code} · {row.get_status_display()}"),
+            title=snippets.to_html(f"{row.code} {display}"),
             author=_recorder(row),
             status=row.get_status_display(),
-            snippet=snippets.to_html(text.rstrip(". ")),
+            snippet=snippets.to_html(note),
             url=f"{url}#chart-problems",
             rank=_rank(row),
         )

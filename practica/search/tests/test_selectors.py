@@ -140,7 +140,7 @@ def test_problems_and_medications_are_found_but_not_entered_in_error(
     naproxen = _search(provider_actor, patient, "naproxen")
     # then
     assert _kinds(achilles) == {"problems": 1}
-    assert "<mark>Achilles</mark> tendinitis" in achilles.groups[0].hits[0].snippet
+    assert "<mark>Achilles</mark> tendinitis" in achilles.groups[0].hits[0].title
     assert _kinds(naproxen) == {"medications": 1}
 
 
