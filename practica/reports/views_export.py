@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from practica.patients.selectors import get_patient_for
-from practica.reports.export import BUNDLE, PDF, SECTIONS, build_bundle, load_record
+from practica.reports.export import BUNDLE, PDF, build_bundle, load_record
 from practica.reports.export_pdf import record_pdf
+from practica.reports.export_sections import SECTIONS
 from practica.tenancy.access import clinic_view, get_actor
 from practica.tenancy.permissions import CHART_VIEW
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.html import escape, format_html, format_html_join
 
-from practica.charting.note_fields import TemplateField, sections_of
+from practica.charting.note_fields import TemplateField, display_value, sections_of
 from practica.fhir import systems
 from practica.fhir.datatypes import (
     JSON,
@@ -45,24 +45,9 @@ def narrative(inner: str) -> Resource:
     return {"status": "generated", "div": f'<div xmlns="{XHTML}">{inner}</div>'}
 
 
-def value_text(value: object) -> str:
-    """A field's stored value as plain text, whatever its type: text,
-    numbers, lists (checklists) and tables ({row: {column: cell}})."""
-    if isinstance(value, list):
-        text = ", ".join(str(item) for item in value)
-    elif isinstance(value, dict):
-        text = "; ".join(
-            f"{row}: "
-            + (
-                ", ".join(f"{col} {cell}" for col, cell in cells.items())
-                if isinstance(cells, dict)
-                else str(cells)
-            )
-            for row, cells in value.items()
-        )
-    else:
-        text = "" if value is None else str(value)
-    return text.strip() or "Not recorded"
+def value_text(field: TemplateField, value: object) -> str:
+    """A field's value as plain text (body regions by name, tables by row)."""
+    return display_value(field, value) or "Not recorded"
 
 
 def _sections(note: ClinicalNote) -> list[JSON]:
@@ -72,7 +57,7 @@ def _sections(note: ClinicalNote) -> list[JSON]:
         body = format_html_join(
             "",
             "<p><b>{}:</b> {}</p>",
-            ((v.label, value_text(v.value)) for v in section.values),
+            ((v.label, value_text(v.field, v.value)) for v in section.values),
         )
         loinc = SECTION_LOINC.get(section.title)
         sections.append(

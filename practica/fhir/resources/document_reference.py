@@ -23,6 +23,7 @@ from practica.fhir.resources import organization, patient
 
 if TYPE_CHECKING:
     from practica.documents.models import Document
+    from practica.intake.models import FormSubmission
 
 
 def sha1_base64(content: bytes) -> str:
@@ -61,5 +62,49 @@ def to_fhir(document: Document, content: bytes) -> Resource:
                     }
                 }
             ],
+        }
+    )
+
+
+def form_submission(
+    submission: FormSubmission, *, is_superseded: bool, include_pdf: bool = True
+) -> Resource:
+    """A signed form (intake, health history, consent) with its PDF inline;
+    a submission corrected by a later one is superseded."""
+    pdf = bytes(submission.pdf)
+    signer = submission.signer_name or "the patient"
+    relationship = submission.get_signer_relationship_display()
+    attachment = compact(
+        {
+            "contentType": "application/pdf",
+            "data": base64.b64encode(pdf).decode("ascii") if include_pdf else None,
+            "size": len(pdf),
+            "hash": sha1_base64(pdf),
+            "title": f"{submission.title} (version {submission.form_version})",
+            "creation": instant(submission.signed_at),
+        }
+    )
+    return compact(
+        {
+            "resourceType": "DocumentReference",
+            "id": str(submission.pk),
+            "status": "superseded" if is_superseded else "current",
+            "docStatus": "final",
+            "type": concept(
+                coding(
+                    systems.LOCAL_FORM_KIND,
+                    submission.kind,
+                    submission.get_kind_display(),
+                ),
+                text=submission.get_kind_display(),
+            ),
+            "subject": patient.ref(submission.patient_id),
+            "date": instant(submission.signed_at),
+            "custodian": organization.ref(submission.clinic_id),
+            "description": (
+                f"{submission.title}, signed by {signer}"
+                + (f" ({relationship.lower()})" if relationship else "")
+            ),
+            "content": [{"attachment": attachment}],
         }
     )

@@ -4,6 +4,7 @@ measure code too) and social history told as text."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +31,7 @@ from practica.outcomes.selectors import is_entered_in_error
 if TYPE_CHECKING:
     from practica.charting.models import MedicalHistory, VitalSigns
     from practica.outcomes.models import MeasureResponse
+    from practica.plans.models import Goal, GoalProgress
 
 
 def _category(code: str, display: str) -> list[JSON]:
@@ -142,7 +144,7 @@ OUTCOME_LOINC: dict[str, tuple[str, str]] = {
 }
 
 
-def _outcome_code(measure_code: str) -> Resource:
+def outcome_code(measure_code: str) -> Resource:
     measure = get_measure(measure_code)
     name = measure.name if measure else measure_code
     codings = [coding(systems.LOCAL_OUTCOME_MEASURE, measure_code, name)]
@@ -191,7 +193,7 @@ def outcome_score(response: MeasureResponse) -> Resource:
             "id": str(response.pk),
             "status": "entered-in-error" if in_error else "final",
             "category": _category("survey", "Survey"),
-            "code": _outcome_code(response.measure_code),
+            "code": outcome_code(response.measure_code),
             "subject": patient.ref(response.patient_id),
             "effectiveDateTime": date(response.taken_on),
             "issued": instant(response.created_at),
@@ -224,5 +226,29 @@ def social_history(entry: MedicalHistory) -> Resource:
             "issued": instant(entry.created_at),
             "valueString": entry.text,
             "note": annotation(entry.status_reason),
+        }
+    )
+
+
+# --- Treatment plan goal progress ------------------------------------------
+
+
+def goal_progress(
+    progress: GoalProgress, *, goal: Goal, patient_id: uuid.UUID
+) -> Resource:
+    """A value of a free-metric goal, with the goal's metric and unit."""
+    notes = [progress.comment, progress.error_reason]
+    return compact(
+        {
+            "resourceType": "Observation",
+            "id": str(progress.pk),
+            "status": "entered-in-error" if progress.is_entered_in_error else "final",
+            "code": {"text": goal.metric_name or goal.description},
+            "subject": patient.ref(patient_id),
+            "effectiveDateTime": date(progress.recorded_on),
+            "valueQuantity": compact(
+                {"value": number(progress.value), "unit": goal.unit}
+            ),
+            "note": [a for text in notes for a in annotation(text)],
         }
     )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from xml.etree import ElementTree
 
 import pytest
+from django.utils import timezone
 
 from practica.charting.models import ENTERED_IN_ERROR, MedicalHistory
 from practica.charting.tests.factories import (
@@ -28,11 +29,14 @@ from practica.fhir.datatypes import Resource
 from practica.fhir.history import to_fhir as history_to_fhir
 from practica.fhir.resources import (
     allergy_intolerance,
+    care_plan,
     composition,
     condition,
     document_reference,
     encounter,
+    goal,
     immunization,
+    lab_observation,
     medication_statement,
     observation,
     organization,
@@ -42,10 +46,18 @@ from practica.fhir.resources import (
     patient as patient_resource,
 )
 from practica.fhir.tests.validate import parse
+from practica.intake.tests.factories import FormSubmissionFactory
+from practica.labs.tests.factories import LabResultFactory
 from practica.outcomes.models import ResponseErrorMark
 from practica.outcomes.tests.factories import MeasureResponseFactory
 from practica.patients.models import Patient
 from practica.patients.tests.factories import PatientFactory
+from practica.plans.tests.factories import (
+    GoalFactory,
+    GoalProgressFactory,
+    MeasureGoalFactory,
+    TreatmentPlanFactory,
+)
 from practica.scheduling.models import Appointment
 from practica.scheduling.tests.factories import AppointmentFactory, make_provider
 from practica.tenancy.models import Clinic
@@ -453,3 +465,95 @@ def test_practitioner_and_organization(clinic: Clinic) -> None:
     parse(practitioner.to_fhir(provider))
     parse(organization.to_fhir(clinic))
     assert organization.to_fhir(clinic)["id"] == organization.fhir_id(clinic.pk)
+
+
+def test_lab_result_is_a_loinc_laboratory_observation(clinic: Clinic) -> None:
+    result = LabResultFactory(clinic=clinic, comment="Fasting")
+    resource = lab_observation.to_fhir(result)
+    parse(resource)
+    assert _codings(resource["code"]) == [(systems.LOINC, "4548-4")]
+    assert _codings(resource["category"][0]) == [
+        (systems.OBSERVATION_CATEGORY, "laboratory")
+    ]
+    assert resource["valueQuantity"] == {"value": 6.1, "unit": "%"}
+    assert resource["referenceRange"] == [
+        {
+            "low": {"value": 4, "unit": "%"},
+            "high": {"value": 5.6, "unit": "%"},
+            "text": "4-5.6",
+        }
+    ]
+    assert _codings(resource["interpretation"][0]) == [
+        (lab_observation.INTERPRETATION, "H")
+    ]
+    assert resource["status"] == "final"
+
+
+def test_lab_result_text_value_and_error(clinic: Clinic) -> None:
+    result = LabResultFactory(
+        clinic=clinic,
+        value="Positive",
+        value_number=None,
+        unit="",
+        reference_low=None,
+        reference_high=None,
+        flag="A",
+        status="entered_in_error",
+        error_reason="Other patient's sample",
+        marked_in_error_at=timezone.now(),
+    )
+    resource = lab_observation.to_fhir(result)
+    parse(resource)
+    assert resource["valueString"] == "Positive"
+    assert resource["status"] == "entered-in-error"
+    assert {"text": "Other patient's sample"} in resource["note"]
+
+
+def test_treatment_plan_is_a_care_plan_with_goals(clinic: Clinic) -> None:
+    # given a plan treating one problem, a metric goal with progress, and an
+    # outcome-measure goal
+    plan = TreatmentPlanFactory(clinic=clinic, status="discontinued")
+    problem = ProblemFactory(clinic=clinic, patient=plan.patient)
+    metric = GoalFactory(clinic=clinic, plan=plan, status="met")
+    progress = GoalProgressFactory(clinic=clinic, goal=metric)
+    nprs = MeasureGoalFactory(clinic=clinic, plan=plan)
+    # when
+    resource = care_plan.to_fhir(
+        plan, problem_ids=[problem.pk], goal_ids=[metric.pk, nprs.pk]
+    )
+    metric_goal = goal.to_fhir(
+        metric, patient_id=plan.patient_id, progress_ids=[progress.pk]
+    )
+    nprs_goal = goal.to_fhir(nprs, patient_id=plan.patient_id)
+    value = observation.goal_progress(progress, goal=metric, patient_id=plan.patient_id)
+    # then
+    for item in (resource, metric_goal, nprs_goal, value):
+        parse(item)
+    assert resource["status"] == "revoked"
+    assert resource["intent"] == "plan"
+    assert resource["addresses"] == [{"reference": f"urn:uuid:{problem.pk}"}]
+    assert resource["description"] == "12 planned visits, 2 per week for 6 weeks"
+    assert metric_goal["lifecycleStatus"] == "completed"
+    assert metric_goal["target"][0]["detailQuantity"] == {
+        "value": 130,
+        "unit": "degrees",
+    }
+    assert metric_goal["outcomeReference"] == [{"reference": f"urn:uuid:{progress.pk}"}]
+    assert (systems.LOINC, "72514-3") in _codings(nprs_goal["target"][0]["measure"])
+    assert value["valueQuantity"] == {"value": 100, "unit": "degrees"}
+
+
+@pytest.mark.parametrize("is_superseded", [False, True])
+def test_form_submission_is_a_document_reference_with_its_pdf(
+    clinic: Clinic, is_superseded: bool
+) -> None:
+    submission = FormSubmissionFactory(clinic=clinic, signer_name="Pat Signer")
+    resource = document_reference.form_submission(
+        submission, is_superseded=is_superseded
+    )
+    parse(resource)
+    attachment = resource["content"][0]["attachment"]
+    assert base64.b64decode(attachment["data"]) == bytes(submission.pdf)
+    assert attachment["contentType"] == "application/pdf"
+    assert resource["status"] == ("superseded" if is_superseded else "current")
+    assert "signed by Pat Signer" in resource["description"]

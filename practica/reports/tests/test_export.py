@@ -23,8 +23,16 @@ from practica.charting.tests.factories import (
     SignedNoteFactory,
 )
 from practica.documents.tests.factories import DocumentFactory, make_pdf
+from practica.intake.tests.factories import FormSubmissionFactory
+from practica.labs.tests.factories import LabResultFactory
 from practica.patients.models import Patient
 from practica.patients.tests.factories import PatientFactory
+from practica.plans.tests.factories import (
+    GoalFactory,
+    GoalProgressFactory,
+    PlanDiagnosisFactory,
+    TreatmentPlanFactory,
+)
 from practica.tenancy.models import Clinic, Membership
 from practica.tenancy.permissions import BILLING, FRONT_DESK, OWNER, PROVIDER
 
@@ -43,8 +51,10 @@ def _url(name: str, patient: Patient) -> str:
 
 
 def _pdf_text(content: bytes) -> str:
+    """The PDF's text with each run of white space (table cells wrap) as one
+    space."""
     reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
 @pytest.fixture
@@ -81,6 +91,11 @@ def test_pdf_holds_the_name_a_note_an_addendum_and_error_marks(
     ProblemFactory(
         clinic=clinic, patient=patient, status=ENTERED_IN_ERROR, status_reason="Typo"
     )
+    LabResultFactory(clinic=clinic, patient=patient)
+    GoalFactory(
+        clinic=clinic, plan=TreatmentPlanFactory(clinic=clinic, patient=patient)
+    )
+    FormSubmissionFactory(clinic=clinic, patient=patient, title="Consent to treat")
     # when
     response = client_for(provider).get(_url("reports:patient-export-pdf", patient))
     # then
@@ -96,6 +111,9 @@ def test_pdf_holds_the_name_a_note_an_addendum_and_error_marks(
     assert "Swelling resolved later" in text
     assert "entered in error" in text
     assert "Low back pain, unspecified" in text
+    assert "Hemoglobin A1c" in text
+    assert "Knee flexion ROM" in text
+    assert "Consent to treat" in text
     # the patient's name and the page number on every page
     pages = len(reader.pages)
     assert pages >= 2
@@ -108,9 +126,16 @@ def test_pdf_holds_the_name_a_note_an_addendum_and_error_marks(
 def test_bundle_parses_as_fhir_and_carries_the_documents_bytes(
     client_for: ClientFor, provider: Membership, clinic: Clinic, patient: Patient
 ) -> None:
-    # given a note, an allergy and a document
+    # given a note, an allergy, a lab result, a plan, a form and a document
     SignedNoteFactory(clinic=clinic, appointment__patient=patient)
     AllergyFactory(clinic=clinic, patient=patient, substance="Latex")
+    LabResultFactory(clinic=clinic, patient=patient)
+    plan = TreatmentPlanFactory(clinic=clinic, patient=patient)
+    PlanDiagnosisFactory(
+        clinic=clinic, plan=plan, problem=ProblemFactory(clinic=clinic, patient=patient)
+    )
+    GoalProgressFactory(clinic=clinic, goal=GoalFactory(clinic=clinic, plan=plan))
+    FormSubmissionFactory(clinic=clinic, patient=patient)
     content = make_pdf("Synthetic discharge summary")
     document = DocumentFactory(clinic=clinic, patient=patient, content=content)
     # when
@@ -126,8 +151,17 @@ def test_bundle_parses_as_fhir_and_carries_the_documents_bytes(
     data = json.loads(response.content)
     types = [e["resource"]["resourceType"] for e in data["entry"]]
     assert types[:2] == ["Patient", "Organization"]
-    for wanted in ("AllergyIntolerance", "Composition", "DocumentReference"):
+    for wanted in (
+        "AllergyIntolerance",
+        "Composition",
+        "DocumentReference",
+        "CarePlan",
+        "Goal",
+        "Condition",
+        "Observation",
+    ):
         assert wanted in types
+    assert types.count("DocumentReference") == 2
     assert "Encounter" in types
     assert "Practitioner" in types
     (reference,) = [

@@ -24,10 +24,18 @@ from practica.charting.tests.factories import (
     VitalSignsFactory,
 )
 from practica.documents.tests.factories import DocumentFactory
+from practica.intake.tests.factories import FormSubmissionFactory
+from practica.labs.tests.factories import LabResultFactory
 from practica.outcomes.models import ResponseErrorMark
 from practica.outcomes.tests.factories import MeasureResponseFactory
 from practica.patients.models import Patient
 from practica.patients.tests.factories import PatientFactory
+from practica.plans.tests.factories import (
+    GoalFactory,
+    GoalProgressFactory,
+    PlanDiagnosisFactory,
+    TreatmentPlanFactory,
+)
 from practica.reports.export import BUNDLE, PDF, build_bundle, load_record
 from practica.reports.export_pdf import render_record_html
 from practica.tenancy.actor import Actor
@@ -38,10 +46,11 @@ from practica.tenancy.tests.factories import actor_for
 pytestmark = pytest.mark.django_db
 
 # The patient; problems, allergies, medications, immunizations, vital signs,
-# history, outcome responses, visits, notes and their addenda, documents,
-# providers; the first location's time zone; the audit entry (savepoint,
-# lock the chain, insert, move the chain head, release).
-EXPORT_QUERIES = 19
+# history, outcome responses, visits, lab results, plans (with diagnoses,
+# goals, goal progress), notes (with addenda), forms, documents, providers;
+# the first location's time zone; the audit entry (savepoint, lock the chain,
+# insert, move the chain head, release).
+EXPORT_QUERIES = 25
 
 
 def _chart(clinic: Clinic, patient: Patient, size: int) -> None:
@@ -61,6 +70,15 @@ def _chart(clinic: Clinic, patient: Patient, size: int) -> None:
         )
         ResponseErrorMark.objects.create(clinic=clinic, response=response, reason="x")
         DocumentFactory(clinic=clinic, patient=patient)
+        LabResultFactory(clinic=clinic, patient=patient)
+        plan = TreatmentPlanFactory(clinic=clinic, patient=patient)
+        PlanDiagnosisFactory(
+            clinic=clinic,
+            plan=plan,
+            problem=ProblemFactory(clinic=clinic, patient=patient),
+        )
+        GoalProgressFactory(goal=GoalFactory(plan=plan, clinic=clinic), clinic=clinic)
+        FormSubmissionFactory(clinic=clinic, patient=patient)
 
 
 @pytest.fixture
