@@ -345,12 +345,14 @@ def submit_form(
     signature_png: bytes = b"",
     signer_name: str = "",
     signer_relationship: str = "",
+    signed_at: datetime.datetime | None = None,
 ) -> FormSubmission:
     """Validate the patient's answers (and, for a consent, the drawn signature
     and the signer) against the form version that was shown, then store the
     submission with its PDF. Raises InvalidFormError naming every field at
     fault, FormChangedError when that version is no longer the one in use;
-    nothing is written then."""
+    nothing is written then. `signed_at` (demo data, paper forms entered
+    later) defaults to now and may not be in the future."""
     _require(actor, FORMS_FILL)
     if patient.clinic_id != actor.clinic.pk:
         raise FormPermissionError("The patient is not in this clinic.")
@@ -382,7 +384,8 @@ def submit_form(
             errors["signature"] = [str(exc)]
     if errors:
         raise InvalidFormError(errors)
-    signed_at = timezone.now()
+    now = timezone.now()
+    signed_at = min(signed_at or now, now)
     digest = answers_digest(answers)
     submission = FormSubmission(
         clinic=actor.clinic,
