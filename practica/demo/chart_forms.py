@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+from collections.abc import Mapping
 
 from django.http import QueryDict
 from PIL import Image, ImageDraw
@@ -121,7 +122,7 @@ def signature_png(name: str) -> bytes:
     return buffer.getvalue()
 
 
-def _posted(answers: dict[str, str | list[str]]) -> QueryDict:
+def _posted(answers: Mapping[str, str | list[str]]) -> QueryDict:
     data = QueryDict(mutable=True)
     for name, value in answers.items():
         if isinstance(value, str):
