@@ -40,7 +40,10 @@ from practica.tenancy.models import Clinic
 from practica.tenancy.permissions import ALL_PERMISSIONS
 
 GOAL_WEEKS = 8
-MAX_PROGRESS_VISITS = 6
+MAX_PROGRESS_VISITS = 10
+# An open plan's goals and review fall due after today, so the demo shows
+# them on track or behind rather than all overdue.
+OPEN_TARGET_WEEKS = 3
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,8 @@ def _diagnoses(actor: Actor, visit: Appointment, fallback: str) -> list[Problem]
 
 def _completed_visits(first: Appointment, today: dt.date) -> list[Appointment]:
     rows = Appointment.objects.filter(
-        clinic=first.clinic,
-        patient_id=first.patient_id,
+        clinic_id=first.clinic_id,
+        patient=first.patient,
         provider_id=first.provider_id,
         status=AttendanceStatus.COMPLETED,
         start_at__gte=first.start_at,
@@ -165,10 +168,16 @@ def _plan(
     per_week: int,
     weeks: int,
     notes: str,
+    today: dt.date | None = None,
 ) -> TreatmentPlan:
+    """An active plan from the first visit; `today` (open plans) moves the
+    review date after it."""
     patient = first.patient
     assert patient is not None
     start = _day(first)
+    review = start + dt.timedelta(weeks=weeks)
+    if today is not None:
+        review = max(review, today + dt.timedelta(weeks=2))
     return create_plan(
         actor=actor,
         patient=patient,
@@ -176,7 +185,7 @@ def _plan(
             provider=first.provider,
             title=title,
             start_on=start,
-            review_on=start + dt.timedelta(weeks=weeks),
+            review_on=review,
             planned_visits=planned_visits,
             frequency_count=per_week,
             frequency_period=TreatmentPlan.Period.WEEK,
@@ -196,6 +205,7 @@ def _measure_goal(
     description: str,
     baseline: Decimal,
     target: Decimal,
+    target_on: dt.date,
 ) -> Goal | None:
     if baseline == target:  # nothing to improve on: no goal
         return None
@@ -208,13 +218,24 @@ def _measure_goal(
             measure_code=code,
             baseline=baseline,
             target=target,
-            target_on=plan.start_on + dt.timedelta(weeks=GOAL_WEEKS),
+            target_on=target_on,
         ),
     )
 
 
+def _target_on(plan: TreatmentPlan, today: dt.date, *, is_open: bool) -> dt.date:
+    due = plan.start_on + dt.timedelta(weeks=GOAL_WEEKS)
+    if is_open:
+        due = max(due, today + dt.timedelta(weeks=OPEN_TARGET_WEEKS))
+    return due
+
+
 def _metric_goal(
-    actor: Actor, plan: TreatmentPlan, metric: Metric, visits: Sequence[Appointment]
+    actor: Actor,
+    plan: TreatmentPlan,
+    metric: Metric,
+    visits: Sequence[Appointment],
+    target_on: dt.date,
 ) -> Goal:
     goal = add_goal(
         actor=actor,
@@ -227,7 +248,7 @@ def _metric_goal(
             baseline=metric.baseline,
             target=metric.target,
             higher_is_better=metric.higher_is_better,
-            target_on=plan.start_on + dt.timedelta(weeks=GOAL_WEEKS),
+            target_on=target_on,
         ),
     )
     later = list(visits[1:MAX_PROGRESS_VISITS])
@@ -267,7 +288,9 @@ def _physio_plan(series: Series, today: dt.date, *, completed: bool) -> None:
             "Manual therapy, graded exercise and a home programme; "
             "review function at 6 weeks."
         ),
+        today=None if completed else today,
     )
+    due = _target_on(plan, today, is_open=not completed)
     goals: list[Goal | None] = []
     nprs = series.first("nprs")
     if nprs is not None:
@@ -279,6 +302,7 @@ def _physio_plan(series: Series, today: dt.date, *, completed: bool) -> None:
                 description="Pain at most 2/10 in daily activities",
                 baseline=nprs,
                 target=max(Decimal(0), min(Decimal(2), nprs - 1)),
+                target_on=due,
             )
         )
     odi, lefs = series.first("odi"), series.first("lefs")
@@ -291,6 +315,7 @@ def _physio_plan(series: Series, today: dt.date, *, completed: bool) -> None:
                 description="Back disability down to minimal (ODI 20% or less)",
                 baseline=odi,
                 target=max(Decimal(0), min(Decimal(20), odi - 10)),
+                target_on=due,
             )
         )
     if lefs is not None:
@@ -302,9 +327,10 @@ def _physio_plan(series: Series, today: dt.date, *, completed: bool) -> None:
                 description="Walk, climb stairs and squat with little difficulty",
                 baseline=lefs,
                 target=min(Decimal(80), max(Decimal(65), lefs + 9)),
+                target_on=due,
             )
         )
-    goals.append(_metric_goal(actor, plan, LUMBAR if back else KNEE, visits))
+    goals.append(_metric_goal(actor, plan, LUMBAR if back else KNEE, visits, due))
     if completed:
         for goal in goals:
             if goal is not None:
@@ -330,7 +356,9 @@ def _counselling_plan(series: Series, today: dt.date) -> None:
         per_week=1,
         weeks=12,
         notes="CBT-based sessions; behavioural activation and worry time.",
+        today=today,
     )
+    due = _target_on(plan, today, is_open=True)
     phq9, gad7 = series.first("phq9"), series.first("gad7")
     if phq9 is not None:
         _measure_goal(
@@ -340,6 +368,7 @@ def _counselling_plan(series: Series, today: dt.date) -> None:
             description="Depressive symptoms minimal (PHQ-9 under 5)",
             baseline=phq9,
             target=max(Decimal(0), min(Decimal(4), phq9 - 5)),
+            target_on=due,
         )
     if gad7 is not None:
         _measure_goal(
@@ -349,6 +378,7 @@ def _counselling_plan(series: Series, today: dt.date) -> None:
             description="Worry no longer gets in the way (GAD-7 under 5)",
             baseline=gad7,
             target=max(Decimal(0), min(Decimal(4), gad7 - 5)),
+            target_on=due,
         )
 
 

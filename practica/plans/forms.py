@@ -206,7 +206,7 @@ class GoalForm(forms.Form):
         choices=[(HIGHER, "Higher is better"), (LOWER, "Lower is better")],
         initial=HIGHER,
         widget=forms.RadioSelect,
-        help_text="For a measure, its own scale decides.",
+        help_text="For a free metric; a measure's own scale decides.",
     )
     baseline = forms.DecimalField(label="Baseline", max_digits=8, decimal_places=2)
     target = forms.DecimalField(label="Target", max_digits=8, decimal_places=2)
