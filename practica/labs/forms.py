@@ -55,7 +55,7 @@ class LabResultForm(forms.Form):
         help_text="Leave the range blank for the usual adult range.",
     )
     flag = forms.ChoiceField(
-        choices=[("", "Work it out from the range"), *Flag.choices],
+        choices=[("", "From the range"), *Flag.choices],
         required=False,
     )
     collected_at = forms.DateTimeField(

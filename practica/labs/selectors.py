@@ -8,6 +8,7 @@ import datetime
 import uuid
 import zoneinfo
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -78,6 +79,31 @@ class TestHistory:
     chart: LabChart
     chart_unit: str
     off_chart: int  # counted results in another unit, not plotted
+    plotted: list[LabResult]  # the charted results, oldest first
+
+    @property
+    def latest(self) -> LabResult | None:
+        return self.plotted[-1] if self.plotted else None
+
+    @property
+    def first(self) -> LabResult | None:
+        return self.plotted[0] if self.plotted else None
+
+    @property
+    def change(self) -> Decimal | None:
+        """Latest minus first charted number; None until there are two."""
+        if len(self.plotted) < 2:  # a change needs two numbers
+            return None
+        first, last = self.plotted[0].value_number, self.plotted[-1].value_number
+        if first is None or last is None:
+            return None
+        return (last - first).normalize()
+
+    @property
+    def change_label(self) -> str:
+        """The change signed, without exponent notation ("-2", "+0.4")."""
+        change = self.change
+        return "" if change is None else f"{change:+f}"
 
 
 def _results(actor: Actor, patient: Patient) -> QuerySet[LabResult]:
@@ -179,6 +205,7 @@ def get_test_history(
         chart=chart,
         chart_unit=display_unit(unit),
         off_chart=off_chart,
+        plotted=list(reversed(plotted)),
     )
 
 

@@ -125,7 +125,7 @@ def _unit(errors: Errors, test: LoincTest | None, unit: str) -> str:
         _add(
             errors,
             "unit",
-            f"Unit: {test.short_name} is reported in {listed}; a value in "
+            f"Unit: {test.name} is reported in {listed}; a value in "
             f"{unit} is another test (search the list for it).",
         )
         return unit
@@ -184,7 +184,7 @@ def record_lab_result(
         _add(
             errors,
             "value",
-            f"Value: {test.short_name} is a numeric test; enter a number such "
+            f"Value: {test.name} is a numeric test; enter a number such "
             "as 5.6 (or <0.5).",
         )
     elif test is not None and not test.is_numeric:

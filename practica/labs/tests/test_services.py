@@ -184,9 +184,17 @@ def test_a_code_outside_the_list_needs_a_name_and_takes_any_unit(
         ({"loinc_code": "4548-5"}, "loinc_code", "LOINC code: the check digit"),
         ({"loinc_code": "1000-9"}, "test_name", "Test: name the test"),
         ({"value": "  "}, "value", "Value: enter the result."),
-        ({"value": "high"}, "value", "Value: Hgb A1c MFr Bld is a numeric test"),
+        (
+            {"value": "high"},
+            "value",
+            "Value: Hemoglobin A1c/Hemoglobin.total in Blood is a numeric test",
+        ),
         ({"value": "7.12345"}, "value", "Value: at most 4 decimal places."),
-        ({"unit": "mmol/mol"}, "unit", "Unit: Hgb A1c MFr Bld is reported in %"),
+        (
+            {"unit": "mmol/mol"},
+            "unit",
+            "Unit: Hemoglobin A1c/Hemoglobin.total in Blood is reported in %",
+        ),
         (
             {"reference_low": Decimal(6), "reference_high": Decimal(4)},
             "reference_low",

@@ -224,8 +224,14 @@ def test_add_a_result_with_htmx_returns_the_results_region(
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"value": "lots"}, "Value: Hgb A1c MFr Bld is a numeric test"),
-        ({"unit": "mmol/mol"}, "Unit: Hgb A1c MFr Bld is reported in %"),
+        (
+            {"value": "lots"},
+            "Value: Hemoglobin A1c/Hemoglobin.total in Blood is a numeric test",
+        ),
+        (
+            {"unit": "mmol/mol"},
+            "Unit: Hemoglobin A1c/Hemoglobin.total in Blood is reported in %",
+        ),
         (
             {"reference_low": "7", "reference_high": "5"},
             "Reference low: the low end is above the high end.",
@@ -449,3 +455,18 @@ def test_times_are_entered_and_shown_in_the_clinics_zone(
     )
     html = client.get(_test_url(patient, "4548-4")).content.decode()
     assert "10 Jan 2026, 09:00" in html
+
+
+def test_test_page_sums_up_latest_range_and_change(
+    client_for: ClientFor, provider_member: Membership, clinic: Clinic, patient: Patient
+) -> None:
+    # given HbA1c from 8.4 to 6.4
+    _a1c_series(clinic, patient, ["8.4", "7.0", "6.4"])
+    # when
+    html = (
+        client_for(provider_member).get(_test_url(patient, "4548-4")).content.decode()
+    )
+    # then
+    assert "<strong>6.4</strong> %" in html
+    assert "Change since 2 Jun 2025</dt><dd>-2 %" in html
+    assert "<dt>Charted results</dt><dd>3</dd>" in html
