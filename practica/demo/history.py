@@ -1,7 +1,8 @@
 """The clinical and money trail of completed visits, inserted in bulk.
 
 For each completed appointment, in chronological order: a signed note on the
-clinic's shipped template for the provider's modality, an invoice numbered
+clinic's shipped template for the provider's modality (the initial assessment
+for the patient's first note of it, the follow-up template after), an invoice numbered
 1..N with its line (and line taxes when the service is taxable), the charge in
 the ledger, and for most invoices a payment with its (negative) ledger entry.
 Unpaid invoices stay issued: they are the clinic's receivables.
@@ -32,6 +33,7 @@ from practica.billing.taxes import tax_label, taxes_for_line, total_tax
 from practica.charting.models import ClinicalNote, NoteTemplate
 from practica.charting.services import ensure_shipped_templates
 from practica.core.money import quantize
+from practica.demo.notes import NoteTemplatePicker
 from practica.demo.timestamps import explicit_timestamps
 from practica.demo.visits import Visit, random_uuid
 from practica.patients.models import Patient
@@ -62,8 +64,8 @@ class _Batch:
     ledger: list[LedgerEntry] = field(default_factory=list)
 
 
-def _templates_by_modality(clinic: Clinic) -> dict[str, NoteTemplate]:
-    return {t.modality: t for t in ensure_shipped_templates(clinic=clinic)}
+def _template_picker(clinic: Clinic) -> NoteTemplatePicker:
+    return NoteTemplatePicker(ensure_shipped_templates(clinic=clinic))
 
 
 def _reference(method: str, rng: random.Random) -> str:
@@ -94,7 +96,7 @@ def insert_billing(
 ) -> dict[str, int]:
     """Insert notes, invoices, payments and ledger entries for `visits` (sorted
     by start) and set the invoice counter; return the row counts."""
-    templates = _templates_by_modality(clinic)
+    templates = _template_picker(clinic)
     completed = [v for v in visits if v.status == Appointment.Status.COMPLETED]
     counts = dict.fromkeys(
         ("notes", "invoices", "payments", "ledger_entries", "unpaid_invoices"), 0
@@ -113,7 +115,9 @@ def insert_billing(
                     provider=providers[visit.provider],
                     location=locations[visit.location],
                     service=types[visit.kind],
-                    template=templates.get(providers[visit.provider].modality),
+                    template=templates.pick(
+                        visit.patient, providers[visit.provider].modality
+                    ),
                     desk_user=desk_user,
                     rng=rng,
                     id_rng=id_rng,

@@ -1,16 +1,27 @@
-"""Plausible content for the shipped note templates, picked at random.
+"""The demo clinic's treatment notes: which shipped template each visit's
+note uses, and plausible content for it, picked at random.
 
-Keys are the field names of `practica.charting.shipped_templates`; a field this
-module does not know gets a neutral phrase for its section, so a template that
-gains a field still produces a complete note.
+A patient's first note of a modality uses the modality's initial assessment,
+later notes its follow-up template (`NoteTemplatePicker`). `note_content`
+fills every field of a template in its type's stored shape: one clinical
+"case" per note keeps the complaint, body regions, impression and the ROM and
+strength tables consistent. Keys are the field names of
+`practica.charting.shipped_templates`; a field this module does not know gets
+a neutral phrase for its section (or an empty value of its type), so a
+template that gains a field still produces a valid note.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-ContentValue = str | int | None
+from practica.charting.models import NoteTemplate
+from practica.charting.note_fields import BODY_REGIONS, ContentValue, TableValue
+from practica.charting.shipped_templates import (
+    FOLLOW_UP_KEY_BY_MODALITY,
+    INITIAL_KEY_BY_MODALITY,
+)
 
 # fmt: off
 PHRASES: dict[str, tuple[str, ...]] = {
@@ -167,6 +178,53 @@ PHRASES: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 
+
+# fmt: off
+PHRASES.update({
+    # Physiotherapy follow-up
+    "subjective": (
+        "Pain settling; managing work days with breaks.",
+        "Better overall, one flare-up after gardening at the weekend.",
+        "Exercises going well; sleeping through the night now.",
+        "Slow week: sore after a long drive, eased within a day.",
+    ),
+    "reassessment": (
+        "Range improved since last visit; less guarding.",
+        "Single-leg squat control better; pain-free to 60° knee flexion.",
+        "Painful arc now 100-120° only.",
+        "Repeated movements centralise symptoms.",
+    ),
+    "patient_goals": ("Return to running 5 km", "Lift grandchildren without pain",
+                      "Full day at the desk without pain", "Back to soccer"),
+    # Massage
+    "response_notes": ("Reported reduced tension and improved range of motion.",
+                       "Tolerated well; mild soreness expected for 24 h.",
+                       "Headache eased by the end of treatment."),
+    # Occupational therapy
+    "occupational_performance": (
+        "Self-care slowed by shoulder stiffness; not yet driving; misses gardening.",
+        "Works part-time from home; fatigue limits leisure and housework.",
+        "Independent in self-care; needs help with groceries and cleaning.",
+    ),
+    "goal_progress_notes": ("Progressing towards goals.",),
+    # Counselling
+    "client_report": (
+        "Client reports low mood most days and poor sleep since a job loss.",
+        "Describes panic symptoms on the subway twice this week.",
+        "Reports ongoing conflict at home and feeling overwhelmed.",
+    ),
+    "mental_status": (
+        "Casually dressed, good eye contact, affect constricted, thought "
+        "process linear, insight fair.",
+        "Anxious at start, settled through the session; speech normal.",
+    ),
+    "safety_plan": (
+        "Reviewed warning signs and coping strategies; crisis line shared.",
+        "No plan needed at this time; will reassess next session.",
+    ),
+})
+# fmt: on
+
 SECTION_FALLBACK: dict[str, tuple[str, ...]] = {
     "S": ("No new concerns reported.", "Symptoms improving since last visit."),
     "O": ("Findings unchanged from the previous visit.", "No abnormal findings."),
@@ -174,30 +232,302 @@ SECTION_FALLBACK: dict[str, tuple[str, ...]] = {
     "P": ("Continue current plan.", "Review at the next visit."),
 }
 
+Case = dict[str, ContentValue]
+USUAL_SHARE = 0.8  # how often a choice field holds its first (usual) finding
+LOW_RISK_SHARE = 0.85  # counselling clients with no suicidal ideation
+
+
+def _table(rows: Mapping[str, Sequence[object]], columns: Sequence[str]) -> TableValue:
+    return {
+        row: {c: str(v) for c, v in zip(columns, values, strict=False) if v != ""}
+        for row, values in rows.items()
+    }
+
+
+_ROM = ("Left (°)", "Right (°)", "Normal (°)")
+_STRENGTH = ("Left (/5)", "Right (/5)")
+
+# One physiotherapy presentation per case: its fields agree with each other.
+PHYSIO_CASES: tuple[Case, ...] = (
+    {
+        "chief_complaint": "Low back pain after lifting",
+        "pain_regions": ["lumbar_spine", "right_gluteal"],
+        "impression": "Mechanical low back pain, no red flags.",
+        "rom": "Lumbar flexion 60% with pain at end range; extension full.",
+        "rom_table": _table({"Side flexion": (20, 15, 25)}, _ROM),
+        "strength_table": _table({"Extension": ("4/5", "4/5")}, _STRENGTH),
+        "special_tests": "SLR negative bilaterally; slump negative.",
+    },
+    {
+        "chief_complaint": "Right shoulder pain reaching overhead",
+        "pain_regions": ["right_shoulder", "right_upper_arm"],
+        "impression": "Rotator cuff related shoulder pain.",
+        "rom": "Painful arc 80-120° on the right.",
+        "rom_table": _table(
+            {
+                "Flexion": (180, 150, 180),
+                "Abduction": (180, 140, 180),
+                "Internal rotation": (70, 55, 70),
+                "External rotation": (90, 70, 90),
+            },
+            _ROM,
+        ),
+        "strength_table": _table(
+            {"Abduction": ("5/5", "4/5"), "External rotation": ("5/5", "4-/5")},
+            _STRENGTH,
+        ),
+        "special_tests": "Hawkins-Kennedy positive, Neer positive, empty can negative.",
+    },
+    {
+        "chief_complaint": "Left knee pain on stairs",
+        "pain_regions": ["left_knee"],
+        "impression": "Patellofemoral pain syndrome.",
+        "rom": "Knee flexion 125°, extension full, pain at end flexion.",
+        "rom_table": _table({"Flexion": (125, 135, 135), "Extension": (0, 0, 0)}, _ROM),
+        "strength_table": _table(
+            {"Extension": ("4/5", "5/5"), "Abduction": ("4/5", "4+/5")}, _STRENGTH
+        ),
+        "special_tests": "Lachman negative, McMurray negative.",
+    },
+    {
+        "chief_complaint": "Neck stiffness with headaches",
+        "pain_regions": ["cervical_spine", "head", "left_upper_trapezius"],
+        "impression": "Cervicogenic headache with facet irritation.",
+        "rom": "Cervical rotation R 60°, L 70°; side flexion limited bilaterally.",
+        "rom_table": _table(
+            {"Rotation": (70, 60, 80), "Side flexion": (30, 35, 45)}, _ROM
+        ),
+        "strength_table": _table({"Flexion": ("4/5", "4/5")}, _STRENGTH),
+        "special_tests": "Cervical flexion-rotation test positive to the right.",
+    },
+    {
+        "chief_complaint": "Ankle sprain playing soccer",
+        "pain_regions": ["right_ankle"],
+        "impression": "Grade I-II lateral ankle sprain.",
+        "rom": "Dorsiflexion lunge 8 cm right, 12 cm left.",
+        "rom_table": _table({"Flexion": (45, 35, 50), "Extension": (20, 12, 20)}, _ROM),
+        "strength_table": _table({"Abduction": ("5/5", "4/5")}, _STRENGTH),
+        "special_tests": "Anterior drawer negative, talar tilt mildly positive.",
+    },
+    {
+        "chief_complaint": "Tennis elbow, left arm",
+        "pain_regions": ["left_elbow", "left_forearm"],
+        "impression": "Lateral elbow tendinopathy.",
+        "rom": "Elbow range full and pain-free; wrist extension painful.",
+        "rom_table": _table({"Flexion": (150, 150, 150), "Extension": (0, 0, 0)}, _ROM),
+        "strength_table": _table({"Extension": ("4/5", "5/5")}, _STRENGTH),
+        "special_tests": "Cozen's positive on the left; grip reduced 30%.",
+    },
+    {
+        "chief_complaint": "Plantar heel pain in the mornings",
+        "pain_regions": ["right_heel", "right_foot_plantar"],
+        "impression": "Plantar heel pain (plantar fasciopathy).",
+        "rom": "Ankle dorsiflexion limited on the right; great toe extension full.",
+        "rom_table": _table({"Extension": (20, 10, 20)}, _ROM),
+        "strength_table": _table({"Flexion": ("5/5", "4/5")}, _STRENGTH),
+        "special_tests": "Windlass test positive on the right.",
+    },
+)
+
+_PULSES_NORMAL = {
+    "Dorsalis pedis": {"Left": "Palpable", "Right": "Palpable"},
+    "Posterior tibial": {"Left": "Palpable", "Right": "Palpable"},
+}
+FOOT_CASES: tuple[Case, ...] = (
+    {
+        "concerns": "Thickened toenails difficult to trim.",
+        "pulses": _PULSES_NORMAL,
+        "sensation": "Intact",
+        "monofilament_missed": [],
+        "nail_findings": ["Thickened (onychauxis)", "Fungal changes (onychomycosis)"],
+        "skin_findings": ["Dry skin"],
+        "finding_sites": ["left_toenails", "right_toenails"],
+        "risk_level": "Very low",
+        "care_provided": "Nails trimmed and filed, moisturiser applied.",
+    },
+    {
+        "concerns": "Routine diabetic foot care.",
+        "pulses": {
+            "Dorsalis pedis": {"Left": "Palpable", "Right": "Faint"},
+            "Posterior tibial": {"Left": "Palpable", "Right": "Faint"},
+        },
+        "sensation": "Diminished",
+        "monofilament_missed": ["Right 1st metatarsal head", "Right great toe"],
+        "nail_findings": ["Thickened (onychauxis)"],
+        "skin_findings": ["Callus", "Dry skin"],
+        "finding_sites": ["right_forefoot", "right_heel"],
+        "risk_level": "Moderate",
+        "care_provided": "Nail care and callus reduction; offloading pad applied.",
+    },
+    {
+        "concerns": "Painful corn on the left fifth toe.",
+        "pulses": _PULSES_NORMAL,
+        "sensation": "Intact",
+        "monofilament_missed": [],
+        "nail_findings": [],
+        "skin_findings": ["Corn"],
+        "finding_sites": ["left_lesser_toes"],
+        "risk_level": "Low",
+        "care_provided": "Corn enucleated; protective padding; footwear reviewed.",
+    },
+    {
+        "concerns": "Ingrown nail edge on the right great toe.",
+        "pulses": _PULSES_NORMAL,
+        "sensation": "Intact",
+        "monofilament_missed": [],
+        "nail_findings": ["Ingrown (onychocryptosis)", "Involuted"],
+        "skin_findings": ["Redness"],
+        "finding_sites": ["right_great_toe"],
+        "risk_level": "Low",
+        "care_provided": "Nail edge cleared and packed; no signs of infection.",
+    },
+)
+
+MASSAGE_AREAS: tuple[list[str], ...] = (
+    ["cervical_spine", "left_upper_trapezius", "right_upper_trapezius"],
+    ["lumbar_spine", "left_gluteal", "right_gluteal"],
+    ["left_calf", "right_calf", "left_thigh_posterior", "right_thigh_posterior"],
+    ["thoracic_spine", "left_scapula", "right_scapula"],
+    ["head", "face", "cervical_spine"],
+    ["right_shoulder", "right_upper_arm", "right_upper_trapezius"],
+)
+
+ADL_LEVELS = ("Independent", "Set-up", "Supervision", "Minimal assistance")
+ADL_COMMENTS = {
+    "Dressing - upper body": "Slow; reacher for overhead items",
+    "Dressing - lower body": "Sock aid trialled",
+    "Bathing": "Tub transfer bench in place",
+    "Meal preparation": "Sits to prepare; fatigue after 20 min",
+    "Household tasks": "Light tasks only",
+    "Community mobility": "Not yet driving",
+}
+
+
+def _subset(
+    choices: Sequence[str], rng: random.Random, low: int, high: int
+) -> list[str]:
+    """Some of the choices, in their listed order."""
+    count = min(len(choices), rng.randint(low, high))
+    chosen = set(rng.sample(list(choices), count))
+    return [c for c in choices if c in chosen]
+
+
+def _adl_table(rows: Sequence[str], rng: random.Random) -> TableValue:
+    table: TableValue = {}
+    for row in rows:
+        level = rng.choices(ADL_LEVELS, weights=(6, 2, 2, 1))[0]
+        cells = {"Level of assistance": level}
+        if level != "Independent" and row in ADL_COMMENTS:
+            cells["Comments"] = ADL_COMMENTS[row]
+        table[row] = cells
+    return table
+
+
+def _case(names: set[str], rng: random.Random) -> Case:
+    if "rom_table" in names:
+        return dict(rng.choice(PHYSIO_CASES))
+    if "pulses" in names:
+        return dict(rng.choice(FOOT_CASES))
+    if "suicidal_ideation" in names:
+        # Most clients: no ideation and low risk; a few passive ideation.
+        if rng.random() < LOW_RISK_SHARE:
+            return {
+                "suicidal_ideation": "None",
+                "si_plan": "No",
+                "si_intent": "No",
+                "access_to_means": "No",
+                "risk": rng.choice(("None identified", "Low")),
+            }
+        return {
+            "suicidal_ideation": "Passive",
+            "si_plan": "No",
+            "si_intent": "No",
+            "access_to_means": "No",
+            "risk": "Moderate",
+            "safety_plan": "Safety plan written with the client; crisis line "
+            "numbers shared; review next session.",
+        }
+    return {}
+
+
+def _value(field: Mapping[str, object], rng: random.Random) -> ContentValue:
+    """A value of the field's type for a field no case covers."""
+    name = str(field.get("name", ""))
+    kind = field.get("type")
+    choices = field.get("choices")
+    options = [str(c) for c in choices] if isinstance(choices, list) else []
+    rows = field.get("rows")
+    row_labels = [str(r) for r in rows] if isinstance(rows, list) else []
+    if kind == "scale":
+        return rng.randint(1, 7)
+    if kind == "number":
+        return str(rng.randint(1, 10))
+    if kind == "date":
+        return None
+    if kind == "choice":
+        # The first choice is the usual finding ("Intact", "None identified").
+        if not options:
+            return ""
+        return options[0] if rng.random() < USUAL_SHARE else rng.choice(options)
+    if kind == "checklist":
+        if name == "red_flags":
+            return []
+        return _subset(options, rng, 1, 3)
+    if kind == "body_region":
+        return list(rng.choice(MASSAGE_AREAS))
+    if kind == "table":
+        if name == "adl_table":
+            return _adl_table(row_labels, rng)
+        return {}
+    section = str(field.get("section", "P"))
+    bank = PHRASES.get(name) or SECTION_FALLBACK.get(section, ("Noted.",))
+    return rng.choice(bank)
+
 
 def note_content(
     fields: Sequence[Mapping[str, object]], rng: random.Random
 ) -> dict[str, ContentValue]:
-    """A filled-in note for a template's fields: every field gets a value."""
+    """A filled-in note for a template's fields: every field gets a value of
+    its type's stored shape."""
+    case = _case({str(f.get("name", "")) for f in fields}, rng)
     content: dict[str, ContentValue] = {}
     for field in fields:
         name = str(field.get("name", ""))
-        kind = field.get("type")
-        if kind == "scale":
-            content[name] = rng.randint(1, 7)
-        elif kind == "number":
-            content[name] = str(rng.randint(1, 10))
-        elif kind == "choice":
-            choices = field.get("choices")
-            options = [str(c) for c in choices] if isinstance(choices, list) else []
-            # The first choice is the usual finding ("Intact", "None identified").
-            content[name] = (
-                options[0]
-                if rng.random() < 0.8 or not options
-                else (rng.choice(options))
-            )
-        else:
-            section = str(field.get("section", "P"))
-            bank = PHRASES.get(name) or SECTION_FALLBACK.get(section, ("Noted.",))
-            content[name] = rng.choice(bank)
+        value = case[name] if name in case else _value(field, rng)
+        content[name] = _in_order(field, value)
     return content
+
+
+REGION_ORDER = {region.code: n for n, region in enumerate(BODY_REGIONS)}
+
+
+def _in_order(field: Mapping[str, object], value: ContentValue) -> ContentValue:
+    """Lists in the order the field stores them (choices, body regions)."""
+    if not isinstance(value, list):
+        return value
+    if field.get("type") == "body_region":
+        return sorted(value, key=lambda code: REGION_ORDER.get(code, 0))
+    choices = field.get("choices")
+    order = (
+        {str(c): n for n, c in enumerate(choices)} if isinstance(choices, list) else {}
+    )
+    return sorted(value, key=lambda choice: order.get(choice, 0))
+
+
+class NoteTemplatePicker:
+    """The shipped template of each demo note: the modality's initial
+    assessment for a patient's first note of it, its follow-up after."""
+
+    def __init__(self, templates: Iterable[NoteTemplate]) -> None:
+        self._by_key = {t.key: t for t in templates}
+        self._seen: set[tuple[int, str]] = set()
+
+    def pick(self, patient: int, modality: str) -> NoteTemplate | None:
+        """Call once per note, in visit order."""
+        initial = self._by_key.get(INITIAL_KEY_BY_MODALITY.get(modality, ""))
+        follow_up = self._by_key.get(FOLLOW_UP_KEY_BY_MODALITY.get(modality, ""))
+        first = (patient, modality) not in self._seen
+        self._seen.add((patient, modality))
+        if first or follow_up is None:
+            return initial
+        return follow_up
