@@ -577,3 +577,24 @@ def test_visits_count_completed_visits_with_the_plans_provider(
         AppointmentFactory(**fields)
     response = client_for(provider_member).get(_url("plan-detail", plan_id=plan.pk))
     assert re.search(r"<strong>2</strong> of 12 done", response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("member", "shown"), [("provider_member", True), ("owner_member", False)]
+)
+def test_a_notes_page_links_to_goal_progress_for_chart_editors(
+    client_for: ClientFor,
+    clinic: Clinic,
+    member: str,
+    shown: bool,
+    request: pytest.FixtureRequest,
+) -> None:
+    note = ClinicalNoteFactory(clinic=clinic)
+    membership = request.getfixturevalue(member)
+    response = client_for(membership).get(
+        reverse("charting:note-detail", kwargs={"note_id": note.pk})
+    )
+    assert response.status_code == 200
+    assert (
+        _url("note-progress", note_id=note.pk) in response.content.decode()
+    ) is shown
