@@ -24,6 +24,7 @@ from practica.charting.models import (
     VitalSigns,
 )
 from practica.charting.selectors_notes import UnsignedNote, list_patient_overdue_notes
+from practica.labs.selectors import abnormal_recent
 from practica.patients.selectors import get_patient_for
 from practica.scheduling.models import Appointment
 from practica.scheduling.selectors import list_patient_appointments
@@ -31,12 +32,14 @@ from practica.tenancy.access import scoped_get_or_404
 from practica.tenancy.permissions import BILLING_VIEW
 
 if TYPE_CHECKING:
+    from practica.labs.models import LabResult
     from practica.patients.models import Patient
     from practica.tenancy.actor import Actor
 
 E = TypeVar("E", bound=ChartEntry)
 VITALS_SHOWN = 12
 VISITS_SHOWN = 3
+LAB_ALERT_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class ChartSummary:
     balance: Decimal | None
     # Drafts unsigned past the clinic's limit (selectors_notes.py).
     overdue_notes: list[UnsignedNote]
+    # Latest flagged result of each lab test within LAB_ALERT_DAYS (labs app).
+    abnormal_labs: list[LabResult]
 
     @property
     def active_allergies(self) -> list[Allergy]:
@@ -106,6 +111,11 @@ def get_chart_for(
             else None
         ),
         overdue_notes=list_patient_overdue_notes(actor=actor, patient=patient, now=now),
+        abnormal_labs=abnormal_recent(
+            actor=actor,
+            patient=patient,
+            since=now - datetime.timedelta(days=LAB_ALERT_DAYS),
+        ),
     )
 
 

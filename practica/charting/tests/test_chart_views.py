@@ -28,8 +28,9 @@ ClientFor = Callable[[Membership], Client]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Session, user, membership, roles; patient; the view audit entry (savepoint,
 # chain, insert, chain update, release); six lists; upcoming and last visits;
-# the patient's overdue drafts (the clinic's limit in a subquery).
-QUERIES_CHART = 19
+# the patient's overdue drafts (the clinic's limit in a subquery); the
+# flagged lab results of the past year.
+QUERIES_CHART = 20
 # The same plus the balance (one ledger sum) for a role holding billing.view.
 QUERIES_CHART_WITH_BALANCE = QUERIES_CHART + 1
 

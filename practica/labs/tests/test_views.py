@@ -470,3 +470,26 @@ def test_test_page_sums_up_latest_range_and_change(
     assert "<strong>6.4</strong> %" in html
     assert "Change since 2 Jun 2025</dt><dd>-2 %" in html
     assert "<dt>Charted results</dt><dd>3</dd>" in html
+
+
+def test_chart_summary_banner_lists_abnormal_labs_of_the_past_year(
+    client_for: ClientFor, provider_member: Membership, clinic: Clinic, patient: Patient
+) -> None:
+    # given a recent high HbA1c and a recent normal TSH
+    recent = timezone.now() - datetime.timedelta(days=20)
+    LabResultFactory(clinic=clinic, patient=patient, value="7.4", collected_at=recent)
+    LabResultFactory(
+        clinic=clinic,
+        patient=patient,
+        loinc_code="3016-3",
+        test_name="Thyrotropin [Units/volume] in Serum or Plasma",
+        flag=Flag.NORMAL,
+        collected_at=recent,
+    )
+    # when
+    url = reverse("charting:chart-detail", kwargs={"patient_id": patient.pk})
+    html = client_for(provider_member).get(url).content.decode()
+    # then
+    assert "Abnormal labs (past year)" in html
+    assert "Hemoglobin A1c/Hemoglobin.total in Blood</a> 7.4 % · High" in html
+    assert "Thyrotropin" not in html
