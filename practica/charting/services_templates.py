@@ -1,4 +1,5 @@
-"""Writes for note templates: create, save a new version, retire, reactivate.
+"""Writes for note templates: create, save a new version, retire, reactivate;
+and switch a draft note to another template.
 
 A saved edit never changes a template row that notes may point at: it adds
 version N+1 under the same key and deactivates the older versions, so notes
@@ -16,13 +17,20 @@ from django.utils.text import slugify
 from practica.audit.services import record_change
 from practica.charting.errors import (
     ChartPermissionError,
+    InvalidNoteContentError,
     InvalidTemplateError,
+    NoteLockedError,
+    NoTemplateError,
     TemplateVersionConflictError,
 )
-from practica.charting.models import NoteTemplate
-from practica.charting.note_fields import TemplateField, validate_template_fields
+from practica.charting.models import ClinicalNote, NoteTemplate
+from practica.charting.note_fields import (
+    TemplateField,
+    is_blank,
+    validate_template_fields,
+)
 from practica.scheduling.models import Modality
-from practica.tenancy.permissions import CLINIC_MANAGE
+from practica.tenancy.permissions import CHART_EDIT, CLINIC_MANAGE
 
 if TYPE_CHECKING:
     from practica.tenancy.actor import Actor
@@ -180,3 +188,59 @@ def set_template_active(
             detail=f"template {newest.key} v{newest.version}",
         )
     return newest
+
+
+def change_note_template(
+    *, actor: Actor, note: ClinicalNote, template: NoteTemplate
+) -> ClinicalNote:
+    """Switch a draft note to another active template of the clinic. Values
+    of fields the new template also has (same name and type) are kept; a
+    draft with entries the new template has no place for is refused, so
+    nothing written is lost."""
+    if not actor.can(CHART_EDIT):
+        raise ChartPermissionError(f"Missing permission {CHART_EDIT}.")
+    if template.clinic_id != actor.clinic.pk or not template.is_active:
+        raise NoTemplateError("Choose an active template of this clinic.")
+    with transaction.atomic():
+        locked = (
+            ClinicalNote.objects.select_for_update()
+            .select_related("template")
+            .get(pk=note.pk, clinic=actor.clinic)
+        )
+        if locked.is_signed:
+            raise NoteLockedError()
+        if locked.template_id == template.pk:
+            return locked
+        new = {f["name"]: f["type"] for f in template.fields}
+        old = {f["name"]: f for f in locked.template.fields}
+        kept = {
+            name: value
+            for name, value in locked.content.items()
+            if name in old and new.get(name) == old[name]["type"]
+        }
+        lost = [
+            old[name]["label"]
+            for name, value in locked.content.items()
+            if name in old and name not in kept and not is_blank(value)
+        ]
+        if lost:
+            raise InvalidNoteContentError(
+                {
+                    "template": [
+                        "Template: the other template has no place for "
+                        f"{', '.join(lost)}. Clear these first, or keep this "
+                        "template."
+                    ]
+                }
+            )
+        locked.template = template
+        locked.content = kept
+        locked.save(update_fields=["template", "content", "updated_at"])
+        record_change(
+            actor=actor,
+            action="update",
+            obj=locked,
+            patient_id=locked.patient_id,
+            detail=f"template {template.key} v{template.version}",
+        )
+    return locked

@@ -2,6 +2,7 @@ from django.urls import path
 
 from practica.charting import views, views_chart, views_cosign
 from practica.charting.views_templates import (
+    note_template,
     template_active,
     template_create,
     template_detail,
@@ -117,4 +118,5 @@ urlpatterns = [
     path(
         "templates/<int:template_id>/active/", template_active, name="template-active"
     ),
+    path("notes/<uuid:note_id>/template/", note_template, name="note-template"),
 ]

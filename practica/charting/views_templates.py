@@ -1,5 +1,6 @@
 """HTTP glue for the note template builder (clinic set-up, `clinic.manage`):
-list, create, a version's page, edit as a new version, retire/reactivate.
+list, create, a version's page, edit as a new version, retire/reactivate;
+and the choice of a draft note's template (`chart.edit`).
 
 The builder form posts the whole definition on every button: adding,
 removing or moving a field re-renders the form (htmx swaps `#builder`) and
@@ -8,6 +9,7 @@ saves nothing; only "Save" writes, through one service.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -18,24 +20,31 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practica.charting.errors import (
+    InvalidNoteContentError,
     InvalidTemplateError,
+    NoteLockedError,
+    NoTemplateError,
     TemplateVersionConflictError,
 )
 from practica.charting.forms import NoteContentForm
 from practica.charting.forms_templates import TemplateBuilder
-from practica.charting.models import NoteTemplate
+from practica.charting.models import ClinicalNote, NoteTemplate
+from practica.charting.selectors import get_note_for, get_note_for_change
 from practica.charting.selectors_templates import (
+    default_template_for,
     get_template_family,
     get_template_for,
+    list_active_templates,
     list_template_families,
 )
 from practica.charting.services_templates import (
+    change_note_template,
     create_template,
     save_template_version,
     set_template_active,
 )
 from practica.tenancy.access import clinic_view, get_actor
-from practica.tenancy.permissions import CLINIC_MANAGE
+from practica.tenancy.permissions import CHART_EDIT, CLINIC_MANAGE
 
 FORM = "charting/template_form.html"
 
@@ -180,3 +189,63 @@ def template_active(request: HttpRequest, template_id: int) -> HttpResponse:
     state = "reactivated" if newest.is_active else "retired"
     messages.success(request, f"Template “{newest.name}” {state}.")
     return redirect("charting:template-detail", template_id=newest.pk)
+
+
+# --- A draft note's template (chart.edit) ---------------------------------------
+
+
+def _note_template_page(
+    request: HttpRequest, note: ClinicalNote, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    actor = get_actor(request)
+    modality = note.template.modality
+    choices = list(list_active_templates(clinic=actor.clinic, modality=modality))
+    suggested = default_template_for(
+        clinic=actor.clinic,
+        modality=modality,
+        patient_id=note.patient_id,
+        appointment_id=note.appointment_id,
+    )
+    context = {
+        "note": note,
+        "choices": choices,
+        "suggested_id": suggested.pk if suggested is not None else None,
+        "error": error,
+    }
+    return render(request, "charting/note_template.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@clinic_view(CHART_EDIT)
+def note_template(request: HttpRequest, note_id: uuid.UUID) -> HttpResponse:
+    """Choose the template of a draft note among the active templates of its
+    modality (the suggested one marked)."""
+    actor = get_actor(request)
+    detail = reverse("charting:note-detail", kwargs={"note_id": note_id})
+    if request.method == "GET":
+        note = get_note_for(actor=actor, note_id=note_id)
+        return _note_template_page(request, note)
+    note = get_note_for_change(actor=actor, note_id=note_id)
+    error = ""
+    try:
+        template_id = int(request.POST.get("template", ""))
+    except ValueError:
+        error = "Template: choose one of the listed templates."
+    else:
+        template = (
+            list_active_templates(clinic=actor.clinic, modality=note.template.modality)
+            .filter(pk=template_id)
+            .first()
+        )
+        if template is None:
+            error = "Template: choose one of the listed templates."
+        else:
+            try:
+                change_note_template(actor=actor, note=note, template=template)
+            except (InvalidNoteContentError, NoTemplateError, NoteLockedError) as exc:
+                error = str(exc)
+            else:
+                messages.success(request, f"Template changed to {template.name}.")
+                return redirect(detail)
+    full = get_note_for(actor=actor, note_id=note_id)
+    return _note_template_page(request, full, error=error, status=422)

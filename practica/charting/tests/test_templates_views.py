@@ -12,7 +12,9 @@ from django.urls import reverse
 from practica.audit.models import AuditEntry
 from practica.charting.models import NoteTemplate
 from practica.charting.note_fields import TemplateField
+from practica.charting.services import ensure_shipped_templates
 from practica.charting.services_templates import create_template
+from practica.charting.tests.factories import ClinicalNoteFactory, SignedNoteFactory
 from practica.tenancy.models import Clinic, Membership
 from practica.tenancy.permissions import ADMIN, OWNER, PROVIDER
 from practica.tenancy.tests.factories import actor_for, make_member
@@ -330,3 +332,110 @@ def test_active_refuses_a_bad_value(clinic: Clinic, owner_member: Membership) ->
     assert response.status_code == 422
     assert "Active: choose retire or reactivate." in response.content.decode()
     assert template.is_active is True
+
+
+# a draft note's template
+
+
+@pytest.fixture
+def provider_client(clinic: Clinic, client_for: ClientFor) -> Client:
+    return client_for(make_member(clinic, [PROVIDER]))
+
+
+def _shipped(clinic: Clinic) -> dict[str, NoteTemplate]:
+    return {t.key: t for t in ensure_shipped_templates(clinic=clinic)}
+
+
+def test_note_template_page_lists_the_modality_and_audits_the_view(
+    clinic: Clinic, provider_client: Client
+) -> None:
+    # given
+    shipped = _shipped(clinic)
+    note = ClinicalNoteFactory(clinic=clinic, template=shipped["physiotherapy-soap"])
+    url = reverse("charting:note-template", kwargs={"note_id": note.pk})
+    # when
+    response = provider_client.get(url)
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Physiotherapy follow-up (SOAP)" in html
+    assert "Massage therapy" not in html
+    assert '<span class="badge ok">Suggested</span>' in html
+    assert AuditEntry.objects.filter(
+        clinic_id=clinic.pk, action="view", object_id=str(note.pk)
+    ).exists()
+
+
+def test_switching_keeps_shared_values(clinic: Clinic, provider_client: Client) -> None:
+    # given
+    shipped = _shipped(clinic)
+    follow_up = shipped["physiotherapy-follow-up"]
+    note = ClinicalNoteFactory(
+        clinic=clinic,
+        template=shipped["physiotherapy-soap"],
+        content={"impression": "Better", "pain_nprs": 4, "chief_complaint": ""},
+    )
+    url = reverse("charting:note-template", kwargs={"note_id": note.pk})
+    # when
+    response = provider_client.post(url, {"template": str(follow_up.pk)})
+    # then
+    note.refresh_from_db()
+    assert response.status_code == 302
+    assert note.template_id == follow_up.pk
+    assert note.content == {"impression": "Better", "pain_nprs": 4}
+
+
+def test_switching_refuses_to_lose_entries(
+    clinic: Clinic, provider_client: Client
+) -> None:
+    # given
+    shipped = _shipped(clinic)
+    initial = shipped["physiotherapy-soap"]
+    note = ClinicalNoteFactory(
+        clinic=clinic, template=initial, content={"chief_complaint": "Knee"}
+    )
+    url = reverse("charting:note-template", kwargs={"note_id": note.pk})
+    # when
+    response = provider_client.post(
+        url, {"template": str(shipped["physiotherapy-follow-up"].pk)}
+    )
+    # then
+    note.refresh_from_db()
+    assert response.status_code == 422
+    assert "no place for Chief complaint" in response.content.decode()
+    assert note.template_id == initial.pk
+
+
+@pytest.mark.parametrize("value", ["", "abc", "massage"])
+def test_switching_refuses_other_modalities_and_bad_ids(
+    clinic: Clinic, provider_client: Client, value: str
+) -> None:
+    # given
+    shipped = _shipped(clinic)
+    note = ClinicalNoteFactory(clinic=clinic, template=shipped["physiotherapy-soap"])
+    url = reverse("charting:note-template", kwargs={"note_id": note.pk})
+    posted = str(shipped["massage-treatment"].pk) if value == "massage" else value
+    # when
+    response = provider_client.post(url, {"template": posted})
+    # then
+    assert response.status_code == 422
+    assert "Template: choose one of the listed templates." in (
+        response.content.decode()
+    )
+
+
+def test_a_signed_note_keeps_its_template(
+    clinic: Clinic, provider_client: Client
+) -> None:
+    # given
+    shipped = _shipped(clinic)
+    note = SignedNoteFactory(clinic=clinic, template=shipped["physiotherapy-soap"])
+    url = reverse("charting:note-template", kwargs={"note_id": note.pk})
+    # when
+    response = provider_client.post(
+        url, {"template": str(shipped["physiotherapy-follow-up"].pk)}
+    )
+    # then
+    note.refresh_from_db()
+    assert response.status_code == 422
+    assert note.template == shipped["physiotherapy-soap"]
