@@ -7,10 +7,12 @@ submission's text can never make it fetch anything."""
 from __future__ import annotations
 
 import base64
+import zoneinfo
 from typing import TYPE_CHECKING
 
 import weasyprint
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from practica.intake.form_fields import answered_sections
 from practica.intake.legal_text import blocks
@@ -45,8 +47,12 @@ def render_submission_html(
     return render_to_string("intake/pdf/submission.html", context)
 
 
-def submission_pdf(*, submission: FormSubmission, definition: FormDefinition) -> bytes:
-    html = render_submission_html(submission=submission, definition=definition)
+def submission_pdf(
+    *, submission: FormSubmission, definition: FormDefinition, tz: str
+) -> bytes:
+    """The PDF, its times shown in the clinic's time zone `tz`."""
+    with timezone.override(zoneinfo.ZoneInfo(tz)):
+        html = render_submission_html(submission=submission, definition=definition)
     fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
     pdf: bytes = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
     return pdf

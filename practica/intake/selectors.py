@@ -18,7 +18,11 @@ from django.http import Http404
 from practica.audit.services import record_denied, record_view
 from practica.intake.mapping import Proposal, proposals_for
 from practica.intake.models import FormDefinition, FormSubmission, MappingDecision
-from practica.intake.services import clinic_country, shipped_definition
+from practica.intake.services import (
+    clinic_country,
+    clinic_timezone,
+    shipped_definition,
+)
 from practica.intake.shipped_forms import SHIPPED_BY_KEY, SHIPPED_FORMS
 from practica.patients.selectors import get_patient_for
 from practica.tenancy.access import scoped_get_or_404
@@ -47,6 +51,11 @@ class FormVersions:
 
 def _definitions(actor: Actor) -> QuerySet[FormDefinition]:
     return FormDefinition.objects.filter(clinic=actor.clinic)
+
+
+def get_clinic_timezone(*, actor: Actor) -> str:
+    """The zone the intake pages show times in (the first location's)."""
+    return clinic_timezone(actor.clinic)
 
 
 def list_forms(*, actor: Actor) -> list[FormVersions]:

@@ -82,6 +82,17 @@ def clinic_country(clinic: Clinic) -> str:
     return country or "CA"
 
 
+def clinic_timezone(clinic: Clinic) -> str:
+    """The time zone of the clinic's first location, for showing times."""
+    tz = (
+        Location.objects.filter(clinic=clinic)
+        .order_by("created_at", "pk")
+        .values_list("timezone", flat=True)
+        .first()
+    )
+    return tz or "America/Toronto"
+
+
 def shipped_definition(
     *, clinic: Clinic, shipped: ShippedForm, country: str
 ) -> FormDefinition:
@@ -403,7 +414,11 @@ def submit_form(
         signed_at=signed_at,
         handed_by=actor.membership,
     )
-    pdf = submission_pdf(submission=submission, definition=definition)
+    pdf = submission_pdf(
+        submission=submission,
+        definition=definition,
+        tz=clinic_timezone(actor.clinic),
+    )
     submission.pdf = pdf
     submission.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():

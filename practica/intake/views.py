@@ -37,6 +37,7 @@ from practica.intake.legal_text import blocks
 from practica.intake.models import FormDefinition, SignerRelationship
 from practica.intake.pdf import signature_data_url
 from practica.intake.selectors import (
+    get_clinic_timezone,
     get_form_for_filling,
     get_patient_for_filling,
     get_patient_forms,
@@ -64,6 +65,7 @@ def patient_forms(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     context = {
         "forms": get_patient_forms(actor=actor, patient_id=patient_id),
         "can_view_answers": actor.can(CHART_VIEW),
+        "tz": get_clinic_timezone(actor=actor),
     }
     return render(request, "intake/patient_forms.html", context)
 
@@ -195,7 +197,8 @@ def form_fill(
 def submission_done(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     actor = get_actor(request)
     submission = get_submission_receipt(actor=actor, submission_id=submission_id)
-    return render(request, "intake/submission_done.html", {"submission": submission})
+    context = {"submission": submission, "tz": get_clinic_timezone(actor=actor)}
+    return render(request, "intake/submission_done.html", context)
 
 
 def _detail(
@@ -218,6 +221,7 @@ def _detail(
         "legal_blocks": blocks(definition.legal_text),
         "signature_url": signature_data_url(submission.signature_png),
         "can_edit": actor.can(CHART_EDIT),
+        "tz": get_clinic_timezone(actor=actor),
         "supersede_form": supersede_form or SupersedeForm(),
         "decision_errors": decision_errors or {},
         "severity_choices": SEVERITY_CHOICES,
