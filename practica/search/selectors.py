@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
@@ -122,9 +122,13 @@ def search_patient(
 def _ranked_patients(
     actor: Actor, terms: Terms, *, sort: Sort, page: int, page_size: int
 ) -> tuple[list[tuple[uuid.UUID, int]], int]:
-    """One page of (patient id, match count), best patient first, and the
-    number of patients with a match: one query over a UNION ALL of every
-    source's (patient, rank, date)."""
+    """One page of (patient id, match count) and the number of patients with
+    a match: one query over a UNION ALL of every source's (patient, date).
+
+    Relevance across patients is the number of matching records (then the
+    newest): the same on both databases, and it reads only the index and the
+    rows, never re-parsing their text as `ts_rank` would for every match of
+    the clinic."""
     database = Patient.objects.db
     arms: list[str] = []
     params: list[Any] = []
@@ -133,8 +137,8 @@ def _ranked_patients(
         sql, arm_params = keys.query.get_compiler(using=database).as_sql()
         arms.append(sql)
         params.extend(arm_params)
-    best, newest = "MAX(hit_rank) DESC", "MAX(hit_at) DESC"
-    order = f"{best}, {newest}" if sort == "relevance" else f"{newest}, {best}"
+    most, newest = "COUNT(*) DESC", "MAX(hit_at) DESC"
+    order = f"{most}, {newest}" if sort == "relevance" else f"{newest}, {most}"
     # Only our own SQL is formatted in; every value is a placeholder.
     sql = (
         "SELECT hit_patient, COUNT(*), COUNT(*) OVER () "
@@ -199,13 +203,14 @@ def search_clinic(
         results.append(
             PatientHits(patient=patients[pid], match_count=matches, hits=shown)
         )
-    for result in results:
-        record_view(
-            actor=actor,
-            obj=result.patient,
-            patient_id=result.patient.pk,
-            detail=CLINIC_DETAIL,
-        )
+    with transaction.atomic():  # one commit for the page's entries
+        for result in results:
+            record_view(
+                actor=actor,
+                obj=result.patient,
+                patient_id=result.patient.pk,
+                detail=CLINIC_DETAIL,
+            )
     return ClinicSearch(
         results=results, patient_count=total, page=page, page_size=page_size
     )

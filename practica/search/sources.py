@@ -6,11 +6,13 @@ source tables directly (read only, like `reports`): no hook in another app's
 write path.
 
 PostgreSQL: `vector()` is exactly the expression of the GIN index that
-`search/migrations/0001` builds on the source table, so the planner can use
-the index; the query is `websearch_to_tsquery('english', …)`, ranked with
-`ts_rank`, snippets from `ts_headline`. SQLite: every word of the query must
-appear (case-insensitive for ASCII, no stemming), the rank is 0 (relevance
-sorts by date) and snippets are cut in Python.
+the search migrations build on the source table, so the planner can use the
+index. It calls `search_text_tsv` / `search_json_tsv` (migration 0002):
+`to_tsvector('english', …)` with an honest planner cost. The query is
+`websearch_to_tsquery('english', …)`; hits within a patient are ranked with
+`ts_rank`, snippets come from `ts_headline`. SQLite: every word of the query
+must appear (case-insensitive for ASCII, no stemming), hits within a patient
+are ranked by date and snippets are cut in Python.
 
 To add a source (lab results, plans, form submissions): subclass `Source`,
 add its index to a new search migration, and `register()` it below.
@@ -91,8 +93,8 @@ class Hit:
 
 
 class TsVector(Expression):
-    """`to_tsvector('english', col)` of each column, weighted and joined
-    with `||`: written out here exactly as the index migration writes it."""
+    """`search_text_tsv(col)` (to_tsvector('english', col)) of each column,
+    weighted and joined with `||`: exactly as the index migration writes it."""
 
     output_field = SearchVectorField()
 
@@ -117,7 +119,7 @@ class TsVector(Expression):
         params: list[Any] = []
         for column, weight in zip(self.columns, self.weights, strict=True):
             sql, column_params = compiler.compile(column)
-            part = f"to_tsvector('{CONFIG}'::regconfig, {sql})"
+            part = f"search_text_tsv({sql})"
             parts.append(f"setweight({part}, '{weight}')" if weight else part)
             params.extend(column_params)
         return " || ".join(parts), params
@@ -125,7 +127,8 @@ class TsVector(Expression):
 
 class JsonbTsVector(Expression):
     """The string values of a JSON column (not its keys, numbers or JSON
-    punctuation), as `jsonb_to_tsvector('english', col, '["string"]')`."""
+    punctuation): `search_json_tsv(col)`, which is
+    `jsonb_to_tsvector('english', col, '["string"]')`."""
 
     output_field = SearchVectorField()
 
@@ -146,10 +149,7 @@ class JsonbTsVector(Expression):
         **extra: Any,
     ) -> SqlAndParams:
         sql, params = compiler.compile(self.column)
-        return (
-            f"jsonb_to_tsvector('{CONFIG}'::regconfig, {sql}, '[\"string\"]'::jsonb)",
-            list(params),
-        )
+        return f"search_json_tsv({sql})", list(params)
 
 
 class JsonTextContains(Expression):
@@ -263,16 +263,13 @@ class Source:
         return rows
 
     def keys(self, actor: Actor, terms: Terms) -> QuerySet[Any]:
-        """(patient id, rank, date) of each match: one arm of the clinic
-        search's UNION ALL, columns in that order."""
+        """(patient id, date) of each match: one arm of the clinic search's
+        UNION ALL, columns in that order. No rank: ranking every match of
+        the clinic would parse every matching text again."""
         return (
             self.matching(actor, terms)
             .order_by()
-            .values(
-                hit_patient=F(self.patient_id_path),
-                hit_rank=F("search_rank"),
-                hit_at=F(self.date_field),
-            )
+            .values(hit_patient=F(self.patient_id_path), hit_at=F(self.date_field))
         )
 
 

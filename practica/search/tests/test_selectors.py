@@ -263,6 +263,26 @@ def test_the_clinic_search_pages_through_patients(
     assert [len(p.results) for p in pages] == [2, 1, 0]
 
 
+def test_relevance_puts_the_patient_with_most_matches_first(
+    provider_actor: Actor, clinic: Clinic
+) -> None:
+    # given an older chart with three matches and a newer one with one
+    older, newer = PatientFactory(clinic=clinic), PatientFactory(clinic=clinic)
+    for n in range(3):
+        note_for(older, {"impression": f"Hip dysplasia {n}"})
+    note_for(newer, {"impression": "Hip dysplasia"})
+    terms = parse_terms("dysplasia")
+    # when
+    by_relevance, by_date = (
+        search_clinic(actor=provider_actor, terms=terms, sort=s, page=1, page_size=5)
+        for s in ("relevance", "date")
+    )
+    # then
+    assert [r.patient for r in by_relevance.results] == [older, newer]
+    assert [r.match_count for r in by_relevance.results] == [3, 1]
+    assert [r.patient for r in by_date.results] == [newer, older]
+
+
 def test_the_clinic_search_shows_at_most_three_hits_per_patient(
     provider_actor: Actor, patient: Patient
 ) -> None:

@@ -25,8 +25,8 @@ CLINIC_URL = reverse("search:clinic-search")
 # the view entry (savepoint, chain read, insert, chain update, release).
 PATIENT_QUERIES = 4 + 1 + 5 + 5
 # Session, user, membership, roles; the ranking; one query per source (5);
-# then five per patient shown, for its view entry.
-CLINIC_QUERIES = 4 + 1 + 5
+# the transaction around the view entries (2), then five per patient shown.
+CLINIC_QUERIES = 4 + 1 + 5 + 2
 PER_PATIENT_SHOWN = 5
 
 
