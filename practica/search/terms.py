@@ -16,6 +16,8 @@ MIN_LENGTH = 2
 MAX_LENGTH = 200
 MAX_WORDS = 12
 _WORD = re.compile(r"\w+")
+# Control characters (NUL would make PostgreSQL refuse the query) are spaces.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # websearch_to_tsquery's operators are not words to find.
 _OPERATORS = frozenset({"or"})
 
@@ -28,7 +30,7 @@ class Terms:
 
 def parse_terms(raw: str) -> Terms:
     """The query as searched, or InvalidSearchError saying why not."""
-    text = " ".join(raw.split())
+    text = " ".join(_CONTROL.sub(" ", raw).split())
     if not text:
         raise InvalidSearchError("Search: enter a word to search for.")
     if len(text) > MAX_LENGTH:

@@ -13,6 +13,10 @@ def test_a_query_keeps_its_text_and_lists_its_words_once() -> None:
     assert terms.words == ("knee", "patellar", "tendon")
 
 
+def test_control_characters_are_spaces() -> None:
+    assert parse_terms("knee\x00pain\x1f").text == "knee pain"
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [

@@ -157,6 +157,17 @@ def test_bad_input_on_the_clinic_search_is_refused_naming_the_field(
     assert not AuditEntry.objects.filter(action="view").exists()
 
 
+@pytest.mark.parametrize("query", ["knee\x00", "the", "-knee", "'a:b' & | ! <->", "é"])
+def test_odd_queries_never_fail(
+    provider_client: Client, patient: Patient, query: str
+) -> None:
+    note_for(patient, {"impression": "Knee pain"})
+    chart = provider_client.get(_patient_url(patient), {"q": query})
+    clinic_wide = provider_client.get(CLINIC_URL, {"q": query})
+    assert chart.status_code in {200, 422}
+    assert clinic_wide.status_code in {200, 422}
+
+
 def test_an_htmx_search_gets_the_results_partial(
     provider_client: Client, patient: Patient
 ) -> None:
