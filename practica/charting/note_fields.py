@@ -185,12 +185,19 @@ SIDES: tuple[tuple[str, str], ...] = (("right", "Right"), ("left", "Left"))
 REGION_GROUPS: tuple[str, ...] = ("Head and trunk", "Upper limb", "Lower limb", "Foot")
 
 
+def _lower_first(label: str) -> str:
+    """ "Knee" → "knee", keeping acronyms: "Jaw (TMJ)" → "jaw (TMJ)"."""
+    return label[:1].lower() + label[1:]
+
+
 def _regions() -> tuple[BodyRegion, ...]:
     regions = [BodyRegion(code, label, group) for code, label, group in _CENTRAL]
     for code, label, group in _SIDED:
         for side, side_label in SIDES:
             regions.append(
-                BodyRegion(f"{side}_{code}", f"{side_label} {label.lower()}", group)
+                BodyRegion(
+                    f"{side}_{code}", f"{side_label} {_lower_first(label)}", group
+                )
             )
     return tuple(regions)
 

@@ -423,11 +423,29 @@ def _adl_table(rows: Sequence[str], rng: random.Random) -> TableValue:
     return table
 
 
+COUNSELLING_PLANS = (
+    "Continue weekly CBT; practise thought records before next session.",
+    "Behavioural activation: two planned pleasant activities this week.",
+    "Review sleep diary; continue grounding exercises daily.",
+    "Fortnightly sessions; revisit goals at session six.",
+)
+
+
 def _case(names: set[str], rng: random.Random) -> Case:
+    if "mood" in names:
+        return {
+            **_risk_case(names, rng),
+            "mood": rng.randint(3, 7),
+            "plan": rng.choice(COUNSELLING_PLANS),
+        }
     if "rom_table" in names:
         return dict(rng.choice(PHYSIO_CASES))
     if "pulses" in names:
         return dict(rng.choice(FOOT_CASES))
+    return {}
+
+
+def _risk_case(names: set[str], rng: random.Random) -> Case:
     if "suicidal_ideation" in names:
         # Most clients: no ideation and low risk; a few passive ideation.
         if rng.random() < LOW_RISK_SHARE:
@@ -437,6 +455,8 @@ def _case(names: set[str], rng: random.Random) -> Case:
                 "si_intent": "No",
                 "access_to_means": "No",
                 "risk": rng.choice(("None identified", "Low")),
+                "safety_plan": "No safety plan needed at this time; will "
+                "reassess next session.",
             }
         return {
             "suicidal_ideation": "Passive",
