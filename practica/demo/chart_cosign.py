@@ -1,7 +1,7 @@
 """Demo supervision, co-signature and unsigned notes.
 
 The clinic's second physiotherapist works under a provisional licence,
-supervised by the first. Over the last two weeks, slots freed by
+supervised by the first. Over the last three weeks, slots freed by
 cancellations were filled with returning patients of the supervised
 physiotherapist: three of those visits have signed notes (two awaiting the
 supervisor's co-signature, one co-signed with a comment), two have drafts
@@ -28,7 +28,12 @@ from practica.charting.services import save_draft, sign_note, start_note
 from practica.charting.services_cosign import cosign_note, start_supervision
 from practica.demo.notes import note_content
 from practica.scheduling.errors import SchedulingError
-from practica.scheduling.models import Appointment, Modality, Provider
+from practica.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    Modality,
+    Provider,
+)
 from practica.scheduling.services import book_appointment, set_status
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic
@@ -37,7 +42,8 @@ from practica.tenancy.permissions import ALL_PERMISSIONS
 SEED = 4_2026
 # Marks the visits this seeder books (and makes a second run add nothing).
 FILLED_SLOT = "Filled a cancelled slot."
-WINDOW_DAYS = 14
+WINDOW_DAYS = 21
+GAP_DAYS = 2  # a returning patient was last seen at least this long before
 COSIGN_COMMENT = (
     "Reviewed with the treating physiotherapist. Agree with the assessment; "
     "progress the loading program next visit."
@@ -75,7 +81,7 @@ def _actor(clinic: Clinic, provider: Provider) -> Actor:
 def _freed_slots(
     clinic: Clinic, provider: Provider, *, today: dt.date
 ) -> list[Appointment]:
-    """The provider's past cancelled or no-show visits of the last two weeks,
+    """The provider's past cancelled or no-show visits of the last three weeks,
     newest first: times the provider was free to see someone else."""
     since = today - dt.timedelta(days=WINDOW_DAYS)
     return list(
@@ -93,18 +99,24 @@ def _freed_slots(
     )
 
 
-def _returning_patients(clinic: Clinic, provider: Provider) -> list[ClinicalNote]:
-    """The last signed note of each patient of the provider, newest first."""
-    latest: dict[object, ClinicalNote] = {}
+def _returning_patients(
+    clinic: Clinic, provider: Provider
+) -> dict[object, list[ClinicalNote]]:
+    """Each patient's signed notes with the provider, newest visit first; the
+    patients seen most recently first."""
+    notes: dict[object, list[ClinicalNote]] = {}
     for note in (
         ClinicalNote.objects.filter(
-            clinic=clinic, provider=provider, status=ClinicalNote.Status.SIGNED
+            clinic=clinic,
+            provider=provider,
+            status=ClinicalNote.Status.SIGNED,
+            appointment__isnull=False,
         )
-        .select_related("patient", "template", "appointment")
-        .order_by("-signed_at")
+        .select_related("patient", "template", "appointment__appointment_type")
+        .order_by("-appointment__start_at")
     ):
-        latest.setdefault(note.patient_id, note)
-    return list(latest.values())
+        notes.setdefault(note.patient_id, []).append(note)
+    return notes
 
 
 def _local_date(visit: Appointment) -> dt.date:
@@ -120,6 +132,66 @@ def _subjective(template: NoteTemplate, rng: random.Random) -> dict[str, object]
     }
 
 
+def _visit_at(note: ClinicalNote) -> dt.datetime:
+    return note.appointment.start_at if note.appointment else note.created_at
+
+
+def _visit_type(slot: Appointment, last: ClinicalNote) -> AppointmentType:
+    """A returning patient's visit: the type of their last visit, unless that
+    (or the slot's type) is for new patients only."""
+    new = AppointmentType.PatientKind.NEW
+    previous = last.appointment.appointment_type if last.appointment else None
+    if previous is not None and previous.patient_kind != new and previous.is_active:
+        return previous
+    return slot.appointment_type
+
+
+def _book(
+    actor: Actor,
+    provider: Provider,
+    plan: _Plan,
+    *,
+    patients: dict[object, list[ClinicalNote]],
+    slots: list[Appointment],
+    today: dt.date,
+) -> tuple[Appointment, ClinicalNote] | None:
+    """Book a returning patient, seen at least GAP_DAYS before, into the
+    newest freed slot old enough for the plan; both are used up. Returns the
+    visit and the patient's last note before it."""
+    for slot in list(slots):
+        if (today - _local_date(slot)).days < plan.min_days_ago:
+            continue
+        seen_before = slot.start_at - dt.timedelta(days=GAP_DAYS)
+        last = next(
+            (
+                note
+                for notes in patients.values()
+                for note in notes
+                if _visit_at(note) < seen_before
+            ),
+            None,
+        )
+        if last is None:
+            continue
+        slots.remove(slot)
+        try:
+            visit = book_appointment(
+                actor=actor,
+                patient=last.patient,
+                provider=provider,
+                location=slot.location,
+                appointment_type=_visit_type(slot, last),
+                start_at=slot.start_at,
+                allow_outside_hours=True,
+                front_desk_note=FILLED_SLOT,
+            )
+        except SchedulingError:
+            continue  # the room or the time was taken meanwhile
+        del patients[last.patient_id]
+        return visit, last
+    return None
+
+
 def _leave_visits(
     clinic: Clinic,
     provider: Provider,
@@ -130,33 +202,15 @@ def _leave_visits(
     rng: random.Random,
 ) -> None:
     actor = _actor(clinic, provider)
-    patients = iter(_returning_patients(clinic, provider))
+    patients = _returning_patients(clinic, provider)
     slots = _freed_slots(clinic, provider, today=today)
     for plan in plans:
-        last = next(patients, None)
-        if last is None:
-            return
-        visit = None
-        for slot in list(slots):
-            if (today - _local_date(slot)).days < plan.min_days_ago:
-                continue
-            slots.remove(slot)
-            try:
-                visit = book_appointment(
-                    actor=actor,
-                    patient=last.patient,
-                    provider=provider,
-                    location=slot.location,
-                    appointment_type=slot.appointment_type,
-                    start_at=slot.start_at,
-                    allow_outside_hours=True,
-                    front_desk_note=FILLED_SLOT,
-                )
-            except SchedulingError:
-                continue  # the room or the time was taken meanwhile
-            break
-        if visit is None:
-            return
+        booked = _book(
+            actor, provider, plan, patients=patients, slots=slots, today=today
+        )
+        if booked is None:
+            continue
+        visit, last = booked
         set_status(actor=actor, appointment=visit, status=Appointment.Status.ARRIVED)
         note = start_note(actor=actor, appointment=visit, template=last.template)
         if plan.kind == "draft":
