@@ -76,9 +76,15 @@ class UnsignedNote:
 
 
 def _unsigned(
-    note: ClinicalNote, *, cutoff: datetime.datetime | None, now: datetime.datetime
+    note: ClinicalNote,
+    *,
+    cutoff: datetime.datetime | None,
+    now: datetime.datetime,
+    visit_at: datetime.datetime | None = None,
 ) -> UnsignedNote:
-    visit_at: datetime.datetime = note.visit_at  # type: ignore[attr-defined]  # annotated by the query
+    """`visit_at` defaults to the value the list queries annotate."""
+    if visit_at is None:
+        visit_at = note.visit_at  # type: ignore[attr-defined]  # annotated by the query
     return UnsignedNote(
         note=note,
         visit_at=visit_at,
@@ -282,10 +288,8 @@ def get_note_signature_state(
     if not note.is_signed:
         days = get_charting_policy(actor=actor).unsigned_note_days
         cutoff = overdue_cutoff(days=days, now=now)
-        note.visit_at = (  # type: ignore[attr-defined]  # as the list queries annotate it
-            note.appointment.start_at if note.appointment else note.created_at
-        )
-        row = _unsigned(note, cutoff=cutoff, now=now)
+        visit_at = note.appointment.start_at if note.appointment else note.created_at
+        row = _unsigned(note, cutoff=cutoff, now=now, visit_at=visit_at)
         overdue = row if row.is_overdue else None
         if can_edit:
             copy_source = find_copy_source(actor=actor, note=note)
