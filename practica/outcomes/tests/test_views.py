@@ -243,13 +243,20 @@ def test_marking_entered_in_error(
     assert ResponseErrorMark.objects.count() == 1
 
 
-def test_patient_page_links_outcomes_for_chart_readers_only(
+def test_the_chart_links_outcomes_and_the_front_desk_sees_neither(
     client_for: ClientFor,
     provider_member: Membership,
     front_desk_member: Membership,
     patient: Patient,
 ) -> None:
-    url = reverse("patients:patient-detail", kwargs={"patient_id": patient.pk})
+    patient_page = reverse("patients:patient-detail", kwargs={"patient_id": patient.pk})
+    chart = reverse("charting:chart-detail", kwargs={"patient_id": patient.pk})
     link = _outcomes_url(patient)
-    assert link in client_for(provider_member).get(url).content.decode()
-    assert link not in client_for(front_desk_member).get(url).content.decode()
+    # a chart reader goes from the patient page to the chart, whose section
+    # bar links the outcome measures
+    assert chart in client_for(provider_member).get(patient_page).content.decode()
+    assert link in client_for(provider_member).get(chart).content.decode()
+    # the front desk is shown neither
+    desk_page = client_for(front_desk_member).get(patient_page).content.decode()
+    assert chart not in desk_page
+    assert link not in desk_page
