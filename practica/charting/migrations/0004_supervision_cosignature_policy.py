@@ -10,124 +10,215 @@ from practica.core.db_ops import VendorSQL, immutable_rows_sql
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('charting', '0003_chart_lists'),
-        ('patients', '0002_searchkey_index_covers_patient'),
-        ('scheduling', '0007_index_busy_spans_by_clinic'),
-        ('tenancy', '0001_initial'),
+        ("charting", "0003_chart_lists"),
+        ("patients", "0002_searchkey_index_covers_patient"),
+        ("scheduling", "0007_index_busy_spans_by_clinic"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChartingPolicy',
+            name="ChartingPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('unsigned_note_days', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MaxValueValidator(90)], verbose_name='Flag unsigned notes after (days)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "unsigned_note_days",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[django.core.validators.MaxValueValidator(90)],
+                        verbose_name="Flag unsigned notes after (days)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'charting policies',
+                "verbose_name_plural": "charting policies",
             },
         ),
         migrations.CreateModel(
-            name='NoteCosignature',
+            name="NoteCosignature",
             fields=[
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('comment', models.TextField(blank=True)),
-                ('signed_at', models.DateTimeField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("signed_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-signed_at'],
+                "ordering": ["-signed_at"],
             },
         ),
         migrations.CreateModel(
-            name='Supervision',
+            name="Supervision",
             fields=[
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('student', 'Student'), ('resident', 'Resident'), ('provisional', 'Provisional licence')], max_length=20)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("student", "Student"),
+                            ("resident", "Resident"),
+                            ("provisional", "Provisional licence"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='clinicalnote',
-            name='cosigner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scheduling.provider'),
+            model_name="clinicalnote",
+            name="cosigner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="scheduling.provider",
+            ),
         ),
         migrations.AddIndex(
-            model_name='clinicalnote',
-            index=models.Index(fields=['clinic', 'provider', 'status'], name='note_provider_status_idx'),
+            model_name="clinicalnote",
+            index=models.Index(
+                fields=["clinic", "provider", "status"], name="note_provider_status_idx"
+            ),
         ),
         migrations.AddField(
-            model_name='chartingpolicy',
-            name='clinic',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.clinic'),
+            model_name="chartingpolicy",
+            name="clinic",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.clinic",
+            ),
         ),
         migrations.AddField(
-            model_name='notecosignature',
-            name='clinic',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.clinic'),
+            model_name="notecosignature",
+            name="clinic",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.clinic",
+            ),
         ),
         migrations.AddField(
-            model_name='notecosignature',
-            name='note',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='cosignature', to='charting.clinicalnote'),
+            model_name="notecosignature",
+            name="note",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cosignature",
+                to="charting.clinicalnote",
+            ),
         ),
         migrations.AddField(
-            model_name='notecosignature',
-            name='signed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="notecosignature",
+            name="signed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='notecosignature',
-            name='supervisor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scheduling.provider'),
+            model_name="notecosignature",
+            name="supervisor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="scheduling.provider",
+            ),
         ),
         migrations.AddField(
-            model_name='supervision',
-            name='clinic',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.clinic'),
+            model_name="supervision",
+            name="clinic",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.clinic",
+            ),
         ),
         migrations.AddField(
-            model_name='supervision',
-            name='supervisee',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scheduling.provider'),
+            model_name="supervision",
+            name="supervisee",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="scheduling.provider",
+            ),
         ),
         migrations.AddField(
-            model_name='supervision',
-            name='supervisor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scheduling.provider'),
+            model_name="supervision",
+            name="supervisor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="scheduling.provider",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chartingpolicy',
-            constraint=models.UniqueConstraint(fields=('clinic',), name='one_charting_policy_per_clinic'),
+            model_name="chartingpolicy",
+            constraint=models.UniqueConstraint(
+                fields=("clinic",), name="one_charting_policy_per_clinic"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chartingpolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('unsigned_note_days__lte', 90)), name='charting_policy_days_range'),
+            model_name="chartingpolicy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unsigned_note_days__lte", 90)),
+                name="charting_policy_days_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervision',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('clinic', 'supervisee'), name='one_active_supervision_per_provider'),
+            model_name="supervision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("clinic", "supervisee"),
+                name="one_active_supervision_per_provider",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervision',
-            constraint=models.CheckConstraint(condition=models.Q(('supervisee', models.F('supervisor')), _negated=True), name='supervision_not_self'),
+            model_name="supervision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("supervisee", models.F("supervisor")), _negated=True
+                ),
+                name="supervision_not_self",
+            ),
         ),
-        # A co-signature never changes. Unlike signed notes, SQLite refuses its
-        # DELETE too: no test runner flush needs to remove co-signatures.
-        VendorSQL(
-            **immutable_rows_sql(
-                "charting_notecosignature", allow_delete_on_sqlite=False
-            )
-        ),
+        # A co-signature never changes. As for signed notes, SQLite leaves
+        # DELETE to the ORM (which refuses it) so the test runner can flush
+        # tables after tests that commit, such as those seeding the demo.
+        VendorSQL(**immutable_rows_sql("charting_notecosignature")),
     ]
