@@ -123,8 +123,10 @@ def _local_date(visit: Appointment) -> dt.date:
     return visit.start_at.astimezone(visit.location.tz).date()
 
 
-def _subjective(template: NoteTemplate, rng: random.Random) -> dict[str, object]:
-    content = note_content(template.fields, rng)
+def _subjective(
+    template: NoteTemplate, rng: random.Random, *, case_seed: str
+) -> dict[str, object]:
+    content = note_content(template.fields, rng, case_seed=case_seed)
     return {
         f["name"]: content[f["name"]]
         for f in template.fields
@@ -213,14 +215,21 @@ def _leave_visits(
         visit, last = booked
         set_status(actor=actor, appointment=visit, status=Appointment.Status.ARRIVED)
         note = start_note(actor=actor, appointment=visit, template=last.template)
+        case_seed = f"{visit.patient_id}:{last.template.modality}"
         if plan.kind == "draft":
-            save_draft(actor=actor, note=note, content=_subjective(last.template, rng))
+            save_draft(
+                actor=actor,
+                note=note,
+                content=_subjective(last.template, rng, case_seed=case_seed),
+            )
             set_status(
                 actor=actor, appointment=visit, status=Appointment.Status.COMPLETED
             )
             continue
         save_draft(
-            actor=actor, note=note, content=note_content(last.template.fields, rng)
+            actor=actor,
+            note=note,
+            content=note_content(last.template.fields, rng, case_seed=case_seed),
         )
         signed = sign_note(actor=actor, note=note)
         if plan.kind == "cosigned" and supervisor is not None:

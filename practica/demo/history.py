@@ -40,9 +40,7 @@ from practica.patients.models import Patient
 from practica.scheduling.models import Appointment, AppointmentType, Provider
 from practica.tenancy.models import Clinic, Location
 
-ContentFactory = Callable[
-    [Sequence[Mapping[str, object]], random.Random], Mapping[str, object]
-]
+ContentFactory = Callable[..., Mapping[str, object]]  # demo.notes.note_content
 PAID_SHARE = 0.85
 # (method, weight, shortest and longest delay after the invoice, in minutes)
 PAYMENT_METHODS = (
@@ -166,7 +164,13 @@ def _add_visit(
             appointment_id=visit.id,
             provider=provider,
             template=template,
-            content=dict(note_content(template.fields, rng)),
+            content=dict(
+                note_content(
+                    template.fields,
+                    rng,
+                    case_seed=f"{patient.pk}:{template.modality}",
+                )
+            ),
             status=ClinicalNote.Status.SIGNED,
             signed_at=signed_at,
             signed_by_id=provider.membership.user_id,

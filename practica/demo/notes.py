@@ -505,11 +505,17 @@ def _value(field: Mapping[str, object], rng: random.Random) -> ContentValue:
 
 
 def note_content(
-    fields: Sequence[Mapping[str, object]], rng: random.Random
+    fields: Sequence[Mapping[str, object]],
+    rng: random.Random,
+    *,
+    case_seed: str | None = None,
 ) -> dict[str, ContentValue]:
     """A filled-in note for a template's fields: every field gets a value of
-    its type's stored shape."""
-    case = _case({str(f.get("name", "")) for f in fields}, rng)
+    its type's stored shape. Notes given the same `case_seed` (a patient and
+    modality) tell the same case: the same complaint, regions and impression
+    from visit to visit."""
+    case_rng = random.Random(case_seed) if case_seed is not None else rng
+    case = _case({str(f.get("name", "")) for f in fields}, case_rng)
     content: dict[str, ContentValue] = {}
     for field in fields:
         name = str(field.get("name", ""))
