@@ -209,7 +209,7 @@ def test_front_desk_and_provider_walk_a_patients_journey(
     physio_page.goto(f"/patients/{patient.pk}/")
     timeline = physio_page.locator("#timeline")
     expect(timeline).to_contain_text("Physiotherapy follow-up")
-    expect(timeline).to_contain_text("Physiotherapy assessment / treatment (SOAP)")
+    expect(timeline).to_contain_text("Physiotherapy initial assessment (SOAP)")
     _shot(physio_page, artifacts, "11-provider-timeline")
     desk_page.goto(f"/patients/{patient.pk}/")
     desk_timeline = desk_page.locator("#timeline")
