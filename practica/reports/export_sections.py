@@ -254,19 +254,29 @@ def _document_to_fhir(row: DocumentRow) -> list[Resource]:
 
 def _practitioners(scope: ExportScope) -> list[Provider]:
     """The providers who wrote a note for, saw or planned the care of the
-    patient (one query)."""
+    patient (one query). Each source is a subquery on the patient's own
+    rows: joining the providers' notes and appointments would multiply every
+    provider's notes by their appointments before the DISTINCT."""
+    clinic, patient = scope.actor.clinic, scope.patient
     return list(
-        Provider.objects.filter(clinic=scope.actor.clinic)
+        Provider.objects.filter(clinic=clinic)
         .filter(
-            Q(notes__patient=scope.patient)
-            | Q(appointments__patient=scope.patient)
+            Q(
+                pk__in=ClinicalNote.objects.filter(
+                    clinic=clinic, patient=patient
+                ).values("provider_id")
+            )
+            | Q(
+                pk__in=Appointment.objects.filter(
+                    clinic=clinic, patient=patient
+                ).values("provider_id")
+            )
             | Q(
                 pk__in=TreatmentPlan.objects.filter(
-                    clinic=scope.actor.clinic, patient=scope.patient
+                    clinic=clinic, patient=patient
                 ).values("provider_id")
             )
         )
-        .distinct()
         .order_by("display_name")
     )
 
