@@ -18,6 +18,8 @@ from practica.charting.services_chart import (
     add_problem,
     record_vital_signs,
 )
+from practica.labs.models import LabResult
+from practica.labs.services import record_lab_result
 from practica.patients.models import Patient
 from practica.tenancy.actor import Actor
 
@@ -57,12 +59,29 @@ HISTORY = (
     ("past_condition", "Concussion, cycling (2012)"),
 )
 VITALS = 60
+# LOINC code, then values oldest first: HbA1c, fasting glucose, LDL, eGFR,
+# vitamin D, TSH, hemoglobin, CRP; a quarter of them out of range.
+LABS = (
+    ("4548-4", ("7.9", "7.4", "7.1", "6.8", "6.6", "6.4")),
+    ("14771-0", ("7.8", "7.1", "6.6", "6.2", "5.9", "5.6")),
+    ("39469-2", ("4.1", "3.8", "3.2", "2.9", "2.6", "2.4")),
+    ("98979-8", ("72", "70", "69", "66", "64", "61")),
+    ("1989-3", ("38", "52", "71", "88", "95", "102")),
+    ("3016-3", ("2.1", "2.4", "1.9", "2.2", "2.0", "2.3")),
+    ("718-7", ("12.8", "13.1", "13.5", "13.8", "14.0", "14.1")),
+    ("1988-5", ("14", "9", "6", "4", "3", "2")),
+)
 
 
 def fill_chart(actor: Actor, patient: Patient) -> None:
-    """Idempotent: a patient that already has problems is left as it is."""
-    if Problem.objects.filter(clinic=actor.clinic, patient=patient).exists():
-        return
+    """Idempotent: each part is added only when the patient has none of it."""
+    if not Problem.objects.filter(clinic=actor.clinic, patient=patient).exists():
+        _fill_lists(actor, patient)
+    if not LabResult.objects.filter(clinic=actor.clinic, patient=patient).exists():
+        _fill_labs(actor, patient)
+
+
+def _fill_lists(actor: Actor, patient: Patient) -> None:
     today = timezone.localdate()
     for n, code in enumerate(PROBLEMS):
         add_problem(
@@ -114,3 +133,16 @@ def fill_chart(actor: Actor, patient: Patient) -> None:
             weight_kg=Decimal("82.5") - Decimal(n % 7),
             height_cm=Decimal("176"),
         )
+
+
+def _fill_labs(actor: Actor, patient: Patient) -> None:
+    now = timezone.now()
+    for code, values in LABS:
+        for n, value in enumerate(values):
+            record_lab_result(
+                actor=actor,
+                patient=patient,
+                loinc_code=code,
+                value=value,
+                collected_at=now - datetime.timedelta(days=60 * (len(values) - n)),
+            )

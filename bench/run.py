@@ -291,9 +291,17 @@ def chart_pages(
     results: list[Result] = []
     pages = [
         ("Chart summary (busiest patient)", f"/charting/patients/{patient.pk}/chart/"),
+        ("Lab results, latest per test", f"/labs/patients/{patient.pk}/labs/"),
+        ("Lab trend, HbA1c", f"/labs/patients/{patient.pk}/labs/4548-4/"),
+        ("Chart search 'pain'", f"/search/patients/{patient.pk}/?q=pain"),
+        ("Clinic search 'knee pain'", "/search/?q=knee+pain"),
+        (
+            "Record export, FHIR bundle",
+            f"/reports/patients/{patient.pk}/export/bundle.json",
+        ),
     ]
     for page, path in pages:
-        if not resolves(path):
+        if not resolves(path.split("?")[0]):
             results.append(Result(page, note="not available"))
             continue
         results.append(
