@@ -7,10 +7,12 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from practica.patients.models import Patient
+from practica.patients.tests.factories import PatientFactory
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic, Membership
-from practica.tenancy.permissions import ALL_PERMISSIONS
-from practica.tenancy.tests.factories import make_clinic, make_member
+from practica.tenancy.permissions import ALL_PERMISSIONS, FRONT_DESK, OWNER, PROVIDER
+from practica.tenancy.tests.factories import actor_for, make_clinic, make_member
 
 
 @pytest.fixture
@@ -41,3 +43,41 @@ def client_for() -> Callable[[Membership], Client]:
 @pytest.fixture
 def system_actor(clinic: Clinic) -> Actor:
     return Actor.system(clinic, frozenset(ALL_PERMISSIONS))
+
+
+# One member (and acting actor) per role, and a patient, in clinic A.
+
+
+@pytest.fixture
+def provider_member(clinic: Clinic) -> Membership:
+    return make_member(clinic, [PROVIDER])
+
+
+@pytest.fixture
+def provider_actor(provider_member: Membership) -> Actor:
+    return actor_for(provider_member)
+
+
+@pytest.fixture
+def owner_member(clinic: Clinic) -> Membership:
+    return make_member(clinic, [OWNER])
+
+
+@pytest.fixture
+def owner_actor(owner_member: Membership) -> Actor:
+    return actor_for(owner_member)
+
+
+@pytest.fixture
+def front_desk_member(clinic: Clinic) -> Membership:
+    return make_member(clinic, [FRONT_DESK])
+
+
+@pytest.fixture
+def front_desk_actor(front_desk_member: Membership) -> Actor:
+    return actor_for(front_desk_member)
+
+
+@pytest.fixture
+def patient(clinic: Clinic) -> Patient:
+    return PatientFactory(clinic=clinic)
