@@ -15,6 +15,7 @@ from django.urls import reverse
 from practica.charting.codes import DEFAULT_LIMIT, MAX_LIMIT, CodeSystem, lookup
 from practica.charting.models import (
     Allergy,
+    ChartAlert,
     Immunization,
     MedicalHistory,
     Medication,
@@ -146,6 +147,17 @@ class MedicalHistoryForm(ModelForm[MedicalHistory]):
         model = MedicalHistory
         fields = ["kind", "text", "occurred_on"]
         widgets = {"occurred_on": DATE}
+
+
+class ChartAlertForm(ModelForm[ChartAlert]):
+    class Meta:
+        model = ChartAlert
+        fields = ["category", "severity", "text", "expires_on"]
+        widgets = {"expires_on": DATE}
+        help_texts = {
+            "text": "The language for an interpreter; what an other alert is.",
+            "expires_on": "Leave empty for an alert that stays until changed.",
+        }
 
 
 class EntryStatusForm(forms.Form):

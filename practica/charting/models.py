@@ -4,10 +4,12 @@ note from any path. Corrections are signed addenda shown below the note."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models
 
@@ -442,6 +444,126 @@ class MedicalHistory(ChartEntry):
 
     def __str__(self) -> str:
         return f"History entry {self.pk}"
+
+
+class AlertCategory(models.TextChoices):
+    FALL_RISK = "fall_risk", "Fall risk"
+    INFECTION_CONTROL = "infection_control", "Infection control"
+    BLEEDING_RISK = "bleeding_risk", "Bleeding risk / anticoagulated"
+    SELF_HARM_RISK = "self_harm_risk", "Suicide or self-harm risk"
+    VIOLENCE_RISK = "violence_risk", "Violence or safety risk"
+    INTERPRETER = "interpreter", "Interpreter needed"
+    SENSORY = "sensory", "Hearing or vision impaired"
+    COGNITIVE = "cognitive", "Cognitive impairment / substitute decision-maker"
+    LATEX_FREE = "latex_free", "Latex-free room"
+    MOBILITY_AID = "mobility_aid", "Wheelchair or mobility aid"
+    CHAPERONE = "chaperone", "Chaperone requested"
+    OTHER = "other", "Other"
+
+
+def _group(name: str, *members: AlertCategory) -> tuple[str, list[tuple[str, str]]]:
+    return name, [(m.value, m.label) for m in members]
+
+
+# The categories grouped as the add form offers them.
+ALERT_CATEGORY_GROUPS = [
+    _group(
+        "Clinical risk",
+        AlertCategory.FALL_RISK,
+        AlertCategory.INFECTION_CONTROL,
+        AlertCategory.BLEEDING_RISK,
+        AlertCategory.SELF_HARM_RISK,
+        AlertCategory.VIOLENCE_RISK,
+    ),
+    _group(
+        "Communication",
+        AlertCategory.INTERPRETER,
+        AlertCategory.SENSORY,
+        AlertCategory.COGNITIVE,
+    ),
+    _group(
+        "Care",
+        AlertCategory.LATEX_FREE,
+        AlertCategory.MOBILITY_AID,
+        AlertCategory.CHAPERONE,
+    ),
+    _group("Other", AlertCategory.OTHER),
+]
+# "Other" says what it is; an interpreter alert names the language.
+ALERT_CATEGORIES_NEEDING_TEXT = (AlertCategory.OTHER, AlertCategory.INTERPRETER)
+
+
+class ChartAlert(ChartEntry):
+    """A flag on the chart that staff must see before treating: a clinical
+    risk, a communication need or a care arrangement. Active, unexpired
+    alerts show in the chart banner, critical first."""
+
+    Category = AlertCategory
+
+    class Severity(models.TextChoices):
+        INFO = "info", "Info"
+        WARNING = "warning", "Warning"
+        CRITICAL = "critical", "Critical"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        ENTERED_IN_ERROR = ENTERED_IN_ERROR, "Entered in error"
+
+    category = models.CharField(max_length=30, choices=ALERT_CATEGORY_GROUPS)
+    # The language for an interpreter, what "other" is, or any detail.
+    text = models.CharField("Details", max_length=200, blank=True)
+    severity = models.CharField(
+        max_length=10, choices=Severity.choices, default=Severity.WARNING
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    expires_on = models.DateField("Expires on", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["clinic", "patient", "status"], name="alert_patient_idx"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(category__in=ALERT_CATEGORIES_NEEDING_TEXT)
+                | ~models.Q(text=""),
+                name="alert_text_when_needed",
+                violation_error_message=(
+                    "Details: name the language for an interpreter, "
+                    "or what an other alert is about."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Chart alert {self.pk}"
+
+    def clean(self) -> None:
+        # The constraint above, keyed to the field so the form shows it there.
+        if self.category in ALERT_CATEGORIES_NEEDING_TEXT and not self.text.strip():
+            message = (
+                "Name the language the interpreter is needed for."
+                if self.category == AlertCategory.INTERPRETER
+                else "Say what the alert is about."
+            )
+            raise ValidationError({"text": message})
+
+    @property
+    def severity_rank(self) -> int:
+        """0 for critical, 1 for warning, 2 for info: the banner's order."""
+        order = [self.Severity.CRITICAL, self.Severity.WARNING, self.Severity.INFO]
+        return order.index(self.Severity(self.severity))
+
+    def is_shown_on(self, day: datetime.date) -> bool:
+        """Active and not expired on `day` (it shows through its expiry day)."""
+        return self.status == self.Status.ACTIVE and (
+            self.expires_on is None or self.expires_on >= day
+        )
 
 
 # --- Supervision, co-signature and the charting policy -------------------------

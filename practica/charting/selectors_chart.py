@@ -11,11 +11,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from practica.billing.selectors import patient_balance
 from practica.charting.models import (
     ENTERED_IN_ERROR,
     Allergy,
+    ChartAlert,
     ChartEntry,
     Immunization,
     MedicalHistory,
@@ -58,6 +60,25 @@ class ChartSummary:
     overdue_notes: list[UnsignedNote]
     # Latest flagged result of each lab test within LAB_ALERT_DAYS (labs app).
     abnormal_labs: list[LabResult]
+    # Every alert of the chart; the banner shows the active, unexpired ones.
+    alerts: list[ChartAlert]
+    # The day alerts expire against.
+    today: datetime.date
+
+    @property
+    def banner_alerts(self) -> list[ChartAlert]:
+        """Active alerts not expired today, critical first, then newest."""
+        shown = [a for a in self.alerts if a.is_shown_on(self.today)]
+        return sorted(shown, key=lambda a: a.severity_rank)
+
+    @property
+    def expired_alert_ids(self) -> set[uuid.UUID]:
+        """Active alerts past their expiry date (hidden from the banner)."""
+        return {
+            a.pk
+            for a in self.alerts
+            if a.status == ChartAlert.Status.ACTIVE and not a.is_shown_on(self.today)
+        }
 
     @property
     def active_allergies(self) -> list[Allergy]:
@@ -116,6 +137,10 @@ def get_chart_for(
             patient=patient,
             since=now - datetime.timedelta(days=LAB_ALERT_DAYS),
         ),
+        alerts=list(
+            _rows(actor, ChartAlert, patient).order_by("status", "-created_at")
+        ),
+        today=timezone.localdate(now),
     )
 
 

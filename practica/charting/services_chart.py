@@ -1,5 +1,5 @@
 """Writes for the chart's clinical lists: problems, allergies, medications,
-immunizations, vital signs and medical history.
+immunizations, vital signs, medical history and chart alerts.
 
 Every write checks CHART_EDIT, validates the row (model validators and
 constraints, shipped code lists, dates not in the future), saves inside a
@@ -23,6 +23,7 @@ from practica.charting.errors import ChartEntryInvalidError, ChartPermissionErro
 from practica.charting.models import (
     ENTERED_IN_ERROR,
     Allergy,
+    ChartAlert,
     ChartEntry,
     Immunization,
     MedicalHistory,
@@ -255,6 +256,32 @@ def add_history_entry(
     _not_future(errors, "occurred_on", "Date", occurred_on)
     entry = MedicalHistory(kind=kind, text=text.strip(), occurred_on=occurred_on)
     return _create(actor=actor, patient=patient, entry=entry, errors=errors)
+
+
+def add_alert(
+    *,
+    actor: Actor,
+    patient: Patient,
+    category: str,
+    severity: str,
+    text: str = "",
+    expires_on: datetime.date | None = None,
+) -> ChartAlert:
+    """Flag the chart (fall risk, interpreter needed, latex-free room, ...).
+
+    "Other" says what it is and an interpreter alert names the language; an
+    expiry date, if any, is today or later.
+    """
+    errors: dict[str, list[str]] = {}
+    if expires_on is not None and expires_on < timezone.localdate():
+        errors["expires_on"] = ["Expires on: cannot be in the past."]
+    alert = ChartAlert(
+        category=category,
+        severity=severity,
+        text=" ".join(text.split()),
+        expires_on=expires_on,
+    )
+    return _create(actor=actor, patient=patient, entry=alert, errors=errors)
 
 
 def status_choices(model: type[ChartEntry]) -> list[tuple[str, str]]:

@@ -80,6 +80,11 @@ urlpatterns = [
         name="history-create",
     ),
     path(
+        "patients/<uuid:patient_id>/chart/alerts/",
+        views_chart.alert_create,
+        name="alert-create",
+    ),
+    path(
         "chart/problems/<uuid:problem_id>/status/",
         views_chart.problem_status,
         name="problem-status",
@@ -108,6 +113,11 @@ urlpatterns = [
         "chart/history/<uuid:history_entry_id>/status/",
         views_chart.history_status,
         name="history-status",
+    ),
+    path(
+        "chart/alerts/<uuid:alert_id>/status/",
+        views_chart.alert_status,
+        name="alert-status",
     ),
     path("codes/search/", views_chart.code_search, name="code-search"),
     # The note template builder (views_templates.py).

@@ -1,5 +1,5 @@
-"""HTTP glue for the chart page: the summary and clinical lists, adding to a
-list, changing a row's status, and the ICD-10/CVX code search."""
+"""HTTP glue for the chart page: the summary and clinical lists (alerts
+included), adding to a list, changing a row's status, and the ICD-10/CVX code search."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from practica.charting.codes import search
 from practica.charting.errors import ChartEntryInvalidError
 from practica.charting.forms_chart import (
     AllergyForm,
+    ChartAlertForm,
     CodeSearchForm,
     EntryStatusForm,
     ImmunizationForm,
@@ -33,6 +34,7 @@ from practica.charting.forms_chart import (
 )
 from practica.charting.models import (
     Allergy,
+    ChartAlert,
     ChartEntry,
     Immunization,
     MedicalHistory,
@@ -103,6 +105,9 @@ LISTS = {
             MedicalHistoryForm,
             services_chart.add_history_entry,
             "History entry",
+        ),
+        ChartList(
+            "alerts", ChartAlert, ChartAlertForm, services_chart.add_alert, "Alert"
         ),
     )
 }
@@ -233,12 +238,14 @@ medication_create = _add_view("medications")
 immunization_create = _add_view("immunizations")
 vitals_create = _add_view("vitals")
 history_create = _add_view("history")
+alert_create = _add_view("alerts")
 problem_status = _status_view("problems")
 allergy_status = _status_view("allergies")
 medication_status = _status_view("medications")
 immunization_status = _status_view("immunizations")
 vitals_status = _status_view("vitals")
 history_status = _status_view("history")
+alert_status = _status_view("alerts")
 
 
 @require_GET

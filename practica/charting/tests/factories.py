@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from practica.charting.models import (
     Allergy,
+    ChartAlert,
     ChartingPolicy,
     ClinicalNote,
     Immunization,
@@ -168,6 +169,15 @@ class MedicalHistoryFactory(_ChartEntryFactory):
     occurred_on = datetime.date(2010, 3, 1)
 
 
+class ChartAlertFactory(_ChartEntryFactory):
+    class Meta:
+        model = ChartAlert
+
+    category = ChartAlert.Category.FALL_RISK
+    severity = ChartAlert.Severity.WARNING
+    text = "Unsteady on stairs"
+
+
 URL_KWARG_BUILDERS.update(
     {
         "problem_id": lambda clinic: ProblemFactory(clinic=clinic).id,
@@ -176,6 +186,7 @@ URL_KWARG_BUILDERS.update(
         "immunization_id": lambda clinic: ImmunizationFactory(clinic=clinic).id,
         "vitals_id": lambda clinic: VitalSignsFactory(clinic=clinic).id,
         "history_entry_id": lambda clinic: MedicalHistoryFactory(clinic=clinic).id,
+        "alert_id": lambda clinic: ChartAlertFactory(clinic=clinic).id,
     }
 )
 

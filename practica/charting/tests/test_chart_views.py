@@ -12,6 +12,7 @@ from practica.audit.models import AuditEntry
 from practica.charting.models import Allergy, Problem, VitalSigns
 from practica.charting.tests.factories import (
     AllergyFactory,
+    ChartAlertFactory,
     ImmunizationFactory,
     MedicalHistoryFactory,
     MedicationFactory,
@@ -29,8 +30,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # Session, user, membership, roles; patient; the view audit entry (savepoint,
 # chain, insert, chain update, release); six lists; upcoming and last visits;
 # the patient's overdue drafts (the clinic's limit in a subquery); the
-# flagged lab results of the past year.
-QUERIES_CHART = 20
+# flagged lab results of the past year; the chart alerts.
+QUERIES_CHART = 21
 # The same plus the balance (one ledger sum) for a role holding billing.view.
 QUERIES_CHART_WITH_BALANCE = QUERIES_CHART + 1
 
@@ -60,6 +61,7 @@ def _fill(patient: Patient, rows: int) -> None:
         ImmunizationFactory,
         VitalSignsFactory,
         MedicalHistoryFactory,
+        ChartAlertFactory,
     ):
         factory.create_batch(rows, clinic=clinic, patient=patient)
 
@@ -80,8 +82,8 @@ def test_chart_page_query_count_is_constant(
     # then
     assert response.status_code == 200
     assert (
-        response.content.decode().count('class="chart-row-active"') == 4 * rows
-    )  # problems, allergies, medications, history
+        response.content.decode().count('class="chart-row-active"') == 5 * rows
+    )  # problems, allergies, medications, history, alerts
 
 
 def test_chart_page_shows_the_balance_only_to_billing_viewers(

@@ -113,6 +113,7 @@ PHI_KWARGS = {
     "goal_id",
     "submission_id",
     "cosignature_id",
+    "alert_id",
 }
 RECORD_PAGES = [
     r for r in OBJECT_ROUTES if "GET" in r.methods and PHI_KWARGS & set(r.kwargs)
