@@ -3,6 +3,12 @@ the field at fault where there is one, and never carry patient details."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from practica.billing.code_files import FileProblem
+
 
 class BillingError(Exception):
     """A billing rule refused the request; nothing was changed."""
@@ -36,3 +42,19 @@ class FeeWaiverError(BillingError):
     """A fee was waived without saying why."""
 
     field = "waive_reason"
+
+
+class CodeListPermissionError(BillingError):
+    """The member may not load the clinic's procedure code list."""
+
+
+class CodeFileError(BillingError):
+    """The code file was refused; each problem names its row and column."""
+
+    field = "file"
+
+    def __init__(self, problems: Sequence[FileProblem]) -> None:
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"Nothing was loaded: the file has {count} {noun}.")
+        self.problems = list(problems)

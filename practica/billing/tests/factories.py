@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from practica.billing.models import Invoice, Payment
+import factory
+from django.utils import timezone
+
+from practica.billing.models import Invoice, Payment, ProcedureCode, ProcedureCodeLoad
 from practica.billing.services import create_invoice_for_appointment, record_payment
+from practica.billing.services_codes import load_procedure_codes
 from practica.charting.tests.factories import SignedNoteFactory
 from practica.patients.models import Patient
 from practica.scheduling.models import Appointment
@@ -56,6 +60,37 @@ def make_payment(
         invoice=target,
         method=Payment.Method.CASH,
         amount=amount,
+    )
+
+
+class ProcedureCodeFactory(factory.django.DjangoModelFactory):
+    """A loaded code, straight into the table (for lists and counts); pass
+    `clinic`. Tests of loading go through `load_codes`."""
+
+    class Meta:
+        model = ProcedureCode
+
+    system = ProcedureCode.System.LOCAL
+    code = factory.Sequence(lambda n: f"LC-{n:04d}")
+    short_description = factory.Sequence(lambda n: f"Local service {n}")
+    loaded_at = factory.LazyFunction(timezone.now)
+
+
+def load_codes(
+    clinic: Clinic,
+    text: str,
+    *,
+    system: str = ProcedureCode.System.LOCAL,
+    replace: bool = False,
+    file_name: str = "codes.csv",
+) -> ProcedureCodeLoad:
+    """Load a CSV text through the service, as the system."""
+    return load_procedure_codes(
+        actor=system_actor_for(clinic),
+        system=system,
+        data=text.encode("utf-8"),
+        file_name=file_name,
+        replace=replace,
     )
 
 
