@@ -16,6 +16,9 @@ ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-cli
 ALLERGY_VERIFICATION = (
     "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"
 )
+FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+FLAG_PRIORITY = "http://hl7.org/fhir/flag-priority-code"
+FLAG_PRIORITY_EXTENSION = "http://hl7.org/fhir/StructureDefinition/flag-priority"
 V3_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 V3_ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 V2_CONTACT_ROLE = "http://terminology.hl7.org/CodeSystem/v2-0131"
@@ -27,3 +30,4 @@ LOCAL_OUTCOME_ITEM = f"{LOCAL}outcome-measure-item"
 LOCAL_DOCUMENT_CATEGORY = f"{LOCAL}document-category"
 LOCAL_HISTORY_KIND = f"{LOCAL}medical-history-kind"
 LOCAL_FORM_KIND = f"{LOCAL}form-kind"
+LOCAL_ALERT_CATEGORY = f"{LOCAL}chart-alert-category"

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from practica.charting.models import (
     Allergy,
+    ChartAlert,
     ChartEntry,
     ClinicalNote,
     Immunization,
@@ -39,6 +40,7 @@ from practica.fhir.resources import (
     condition,
     document_reference,
     encounter,
+    flag,
     goal,
     immunization,
     lab_observation,
@@ -70,6 +72,10 @@ def _problems(scope: ExportScope) -> list[Problem]:
 
 def _allergies(scope: ExportScope) -> list[Allergy]:
     return list(_entries(scope, Allergy).order_by("substance", "created_at"))
+
+
+def _alerts(scope: ExportScope) -> list[ChartAlert]:
+    return list(_entries(scope, ChartAlert).order_by("created_at"))
 
 
 def _medications(scope: ExportScope) -> list[Medication]:
@@ -427,6 +433,7 @@ SECTIONS: list[ExportSection] = [
         load=_allergies,
         to_fhir=one(allergy_intolerance.to_fhir),
     ),
+    section("alerts", "Chart alerts", load=_alerts, to_fhir=one(flag.to_fhir)),
     section(
         "medications",
         "Medications",

@@ -12,9 +12,10 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
-from practica.charting.models import ENTERED_IN_ERROR, MedicalHistory
+from practica.charting.models import ENTERED_IN_ERROR, AlertCategory, MedicalHistory
 from practica.charting.tests.factories import (
     AllergyFactory,
+    ChartAlertFactory,
     ImmunizationFactory,
     MedicalHistoryFactory,
     MedicationFactory,
@@ -34,6 +35,7 @@ from practica.fhir.resources import (
     condition,
     document_reference,
     encounter,
+    flag,
     goal,
     immunization,
     lab_observation,
@@ -182,6 +184,59 @@ def test_allergy_entered_in_error(clinic: Clinic) -> None:
     assert _codings(resource["verificationStatus"]) == [
         (systems.ALLERGY_VERIFICATION, "entered-in-error")
     ]
+
+
+def test_flag_carries_the_alert_category_priority_and_expiry(
+    clinic: Clinic,
+) -> None:
+    # given
+    alert = ChartAlertFactory(
+        clinic=clinic,
+        category="self_harm_risk",
+        severity="critical",
+        text="PHQ-9 item 9 positive",
+        expires_on=datetime.date(2026, 6, 30),
+    )
+    # when
+    resource = flag.to_fhir(alert)
+    # then
+    parse(resource)
+    assert resource["status"] == "active"
+    assert _codings(resource["category"][0]) == [(systems.FLAG_CATEGORY, "behavioral")]
+    assert resource["code"] == {
+        "coding": [
+            {
+                "system": systems.LOCAL_ALERT_CATEGORY,
+                "code": "self_harm_risk",
+                "display": "Suicide or self-harm risk",
+            }
+        ],
+        "text": "Suicide or self-harm risk: PHQ-9 item 9 positive",
+    }
+    (extension,) = resource["extension"]
+    assert extension["url"] == systems.FLAG_PRIORITY_EXTENSION
+    assert _codings(extension["valueCodeableConcept"]) == [
+        (systems.FLAG_PRIORITY, "PH")
+    ]
+    assert resource["period"]["end"] == "2026-06-30"
+    assert resource["subject"] == patient_resource.ref(alert.patient_id)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("inactive", "inactive"), (ENTERED_IN_ERROR, "entered-in-error")],
+)
+@pytest.mark.parametrize("category", [c.value for c in AlertCategory])
+def test_every_alert_category_and_status_is_a_valid_flag(
+    clinic: Clinic, category: str, status: str, expected: str
+) -> None:
+    alert = ChartAlertFactory(
+        clinic=clinic, category=category, status=status, text="Detail"
+    )
+    resource = flag.to_fhir(alert)
+    parse(resource)
+    assert resource["status"] == expected
+    assert "end" not in resource["period"]
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from practica.audit.models import AuditEntry
 from practica.charting.models import ENTERED_IN_ERROR
 from practica.charting.tests.factories import (
     AllergyFactory,
+    ChartAlertFactory,
     NoteAddendumFactory,
     ProblemFactory,
     SignedNoteFactory,
@@ -96,6 +97,9 @@ def test_pdf_holds_the_name_a_note_an_addendum_and_error_marks(
         clinic=clinic, plan=TreatmentPlanFactory(clinic=clinic, patient=patient)
     )
     FormSubmissionFactory(clinic=clinic, patient=patient, title="Consent to treat")
+    ChartAlertFactory(
+        clinic=clinic, patient=patient, category="latex_free", text="Nitrile only"
+    )
     # when
     response = client_for(provider).get(_url("reports:patient-export-pdf", patient))
     # then
@@ -114,6 +118,8 @@ def test_pdf_holds_the_name_a_note_an_addendum_and_error_marks(
     assert "Hemoglobin A1c" in text
     assert "Knee flexion ROM" in text
     assert "Consent to treat" in text
+    assert "Chart alerts (1)" in text
+    assert "Latex-free room Nitrile only Warning" in text
     # the patient's name and the page number on every page
     pages = len(reader.pages)
     assert pages >= 2
@@ -129,6 +135,7 @@ def test_bundle_parses_as_fhir_and_carries_the_documents_bytes(
     # given a note, an allergy, a lab result, a plan, a form and a document
     SignedNoteFactory(clinic=clinic, appointment__patient=patient)
     AllergyFactory(clinic=clinic, patient=patient, substance="Latex")
+    ChartAlertFactory(clinic=clinic, patient=patient, category="latex_free")
     LabResultFactory(clinic=clinic, patient=patient)
     plan = TreatmentPlanFactory(clinic=clinic, patient=patient)
     PlanDiagnosisFactory(
@@ -153,6 +160,7 @@ def test_bundle_parses_as_fhir_and_carries_the_documents_bytes(
     assert types[:2] == ["Patient", "Organization"]
     for wanted in (
         "AllergyIntolerance",
+        "Flag",
         "Composition",
         "DocumentReference",
         "CarePlan",

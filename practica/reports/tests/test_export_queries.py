@@ -15,6 +15,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from practica.charting.tests.factories import (
     AllergyFactory,
+    ChartAlertFactory,
     ImmunizationFactory,
     MedicalHistoryFactory,
     MedicationFactory,
@@ -45,12 +46,12 @@ from practica.tenancy.tests.factories import actor_for
 
 pytestmark = pytest.mark.django_db
 
-# The patient; problems, allergies, medications, immunizations, vital signs,
-# history, outcome responses, visits, lab results, plans (with diagnoses,
-# goals, goal progress), notes (with addenda), forms, documents, providers;
-# the first location's time zone; the audit entry (savepoint, lock the chain,
-# insert, move the chain head, release).
-EXPORT_QUERIES = 25
+# The patient; problems, allergies, chart alerts, medications, immunizations,
+# vital signs, history, outcome responses, visits, lab results, plans (with
+# diagnoses, goals, goal progress), notes (with addenda), forms, documents,
+# providers; the first location's time zone; the audit entry (savepoint, lock
+# the chain, insert, move the chain head, release).
+EXPORT_QUERIES = 26
 
 
 def _chart(clinic: Clinic, patient: Patient, size: int) -> None:
@@ -59,6 +60,7 @@ def _chart(clinic: Clinic, patient: Patient, size: int) -> None:
         NoteAddendumFactory(clinic=clinic, note=note)
         ProblemFactory(clinic=clinic, patient=patient)
         AllergyFactory(clinic=clinic, patient=patient)
+        ChartAlertFactory(clinic=clinic, patient=patient)
         MedicationFactory(clinic=clinic, patient=patient)
         ImmunizationFactory(clinic=clinic, patient=patient)
         VitalSignsFactory(clinic=clinic, patient=patient, temperature_c=Decimal(37))
