@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practica.billing import views
+from practica.billing import views, views_codes
 
 app_name = "billing"
 urlpatterns = [
@@ -27,5 +27,12 @@ urlpatterns = [
         "notes/<uuid:note_id>/invoice/",
         views.invoice_from_note,
         name="invoice-from-note",
+    ),
+    path("codes/", views_codes.procedure_code_list, name="procedure-code-list"),
+    path("codes/load/", views_codes.procedure_code_load, name="procedure-code-load"),
+    path(
+        "codes/search/",
+        views_codes.procedure_code_search,
+        name="procedure-code-search",
     ),
 ]
