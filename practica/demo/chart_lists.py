@@ -1,10 +1,16 @@
 """Demo chart lists: problems (ICD-10), allergies, medications, immunizations
-(CVX), vital signs and history for a dozen patients across the modalities.
+(CVX), vital signs and history for a dozen patients across the modalities,
+and chart alerts for a few of them.
 
 Each patient gets a profile fitting the modality of their visits (low back
 pain for physiotherapy, anxiety for counselling, type 2 diabetes for foot
 care, ...), entered through the services as the provider of their first
-visit, with vitals taken at their visits. Running it twice adds nothing.
+visit, with vitals taken at their visits. Alerts: fall risk for the oldest
+foot-care patient, an interpreter for a patient preferring a language staff
+do not speak (a Punjabi speaker when there is one), suicide risk for the
+counselling client whose first PHQ-9 raises the item-9 flag
+(`chart_outcomes.py`), a latex-free room for the patient allergic to latex.
+Running it twice adds nothing.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from practica.charting.models import Problem
+from practica.charting.models import Allergy, ChartAlert, Problem
 from practica.charting.services_chart import (
+    add_alert,
     add_allergy,
     add_history_entry,
     add_immunization,
@@ -23,6 +30,11 @@ from practica.charting.services_chart import (
     change_entry_status,
     record_vital_signs,
 )
+
+# The outcome seeder's own choice of counselling clients, so the suicide-risk
+# alert lands on the client whose first PHQ-9 it flags.
+from practica.demo.chart_outcomes import COUNSELLING_PATIENTS, _most_seen, _visits
+from practica.patients.models import Patient
 from practica.scheduling.models import Appointment, AttendanceStatus, Modality
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic
@@ -118,6 +130,10 @@ PROFILES: dict[str, tuple[Profile, ...]] = {
     ),
 }
 VITALS = ((128, 82, 72), (124, 80, 70), (121, 78, 66))
+# Staff speak these; a patient preferring another language needs an
+# interpreter.
+OFFICIAL_LANGUAGES = ("English", "French")
+INTERPRETER_LANGUAGE = "Punjabi"
 
 
 def _first_visits(
@@ -141,17 +157,22 @@ def _first_visits(
     return list(visits.values())
 
 
-def _seed_patient(profile: Profile, visits: list[Appointment], today: dt.date) -> None:
-    first = visits[0]
-    patient = first.patient
-    assert patient is not None  # filtered above
-    membership = first.provider.membership
-    actor = Actor(
-        clinic=first.clinic,
+def _provider_actor(visit: Appointment) -> Actor:
+    """The visit's provider, entering what they found."""
+    membership = visit.provider.membership
+    return Actor(
+        clinic=visit.clinic,
         user=membership.user if membership else None,
         membership=membership,
         permissions=frozenset(ALL_PERMISSIONS),
     )
+
+
+def _seed_patient(profile: Profile, visits: list[Appointment], today: dt.date) -> None:
+    first = visits[0]
+    patient = first.patient
+    assert patient is not None  # filtered above
+    actor = _provider_actor(first)
     onset = today - dt.timedelta(days=120)
     for code in (*profile.problems, *profile.resolved):
         problem = add_problem(actor=actor, patient=patient, code=code, onset_on=onset)
@@ -205,10 +226,117 @@ def _seed_patient(profile: Profile, visits: list[Appointment], today: dt.date) -
         )
 
 
+def _first_visit_of(clinic: Clinic, patient: Patient, today: dt.date) -> Appointment:
+    """The patient's first completed past visit (they have one)."""
+    visits = [
+        v
+        for v in Appointment.objects.filter(
+            clinic=clinic, patient=patient, status=AttendanceStatus.COMPLETED
+        )
+        .select_related("location", "patient", "provider__membership__user")
+        .order_by("start_at")
+        if v.start_at.astimezone(v.location.tz).date() < today
+    ]
+    return visits[0]
+
+
+def _language(visit: Appointment) -> str:
+    return visit.patient.preferred_language if visit.patient else ""
+
+
+def _born_on(visit: Appointment) -> dt.date:
+    assert visit.patient is not None  # filtered to visits with a patient
+    return visit.patient.date_of_birth
+
+
+def _alerted_patients(
+    clinic: Clinic, today: dt.date
+) -> list[tuple[Appointment, str, str, str]]:
+    """(first visit, category, severity, details) of each demo alert."""
+    found: list[tuple[Appointment, str, str, str]] = []
+    foot_care = [v[0] for v in _first_visits(clinic, Modality.FOOT_CARE, today)]
+    if foot_care:
+        oldest = min(foot_care, key=_born_on)
+        found.append(
+            (
+                oldest,
+                ChartAlert.Category.FALL_RISK,
+                ChartAlert.Severity.WARNING,
+                "Neuropathy in both feet; steady them off the treatment chair",
+            )
+        )
+    speakers = [
+        visits[0]
+        for modality in PROFILES
+        for visits in _first_visits(clinic, modality, today)
+        if _language(visits[0]) not in ("", *OFFICIAL_LANGUAGES)
+    ]
+    if speakers:
+        # A Punjabi speaker when the clinic has one with a visit.
+        first = min(speakers, key=lambda v: _language(v) != INTERPRETER_LANGUAGE)
+        found.append(
+            (
+                first,
+                ChartAlert.Category.INTERPRETER,
+                ChartAlert.Severity.INFO,
+                _language(first),
+            )
+        )
+    counselling = _most_seen(
+        _visits(clinic, Modality.COUNSELLING, today), COUNSELLING_PATIENTS
+    )
+    if counselling:
+        found.append(
+            (
+                counselling[0][0],
+                ChartAlert.Category.SELF_HARM_RISK,
+                ChartAlert.Severity.CRITICAL,
+                "PHQ-9 item 9 positive at intake; safety plan on file",
+            )
+        )
+    latex = (
+        Allergy.objects.filter(
+            clinic=clinic, substance="Latex", status=Allergy.Status.ACTIVE
+        )
+        .select_related("patient")
+        .order_by("created_at")
+        .first()
+    )
+    if latex:
+        found.append(
+            (
+                _first_visit_of(clinic, latex.patient, today),
+                ChartAlert.Category.LATEX_FREE,
+                ChartAlert.Severity.WARNING,
+                "Latex allergy: nitrile gloves, latex-free room",
+            )
+        )
+    return found
+
+
+def _seed_alerts(clinic: Clinic, today: dt.date) -> None:
+    for visit, category, severity, text in _alerted_patients(clinic, today):
+        assert visit.patient is not None  # filtered above
+        add_alert(
+            actor=_provider_actor(visit),
+            patient=visit.patient,
+            category=category,
+            severity=severity,
+            text=text,
+        )
+
+
 def seed_chart_lists(clinic: Clinic, *, today: dt.date) -> None:
-    """Chart lists for two patients of each modality the clinic offers."""
-    if Problem.objects.filter(clinic=clinic).exists():
-        return
+    """Chart lists for two patients of each modality the clinic offers, and
+    a few chart alerts (seeded on their own, so a clinic charted before
+    alerts existed gets them too)."""
+    if not Problem.objects.filter(clinic=clinic).exists():
+        _seed_lists(clinic, today)
+    if not ChartAlert.objects.filter(clinic=clinic).exists():
+        _seed_alerts(clinic, today)
+
+
+def _seed_lists(clinic: Clinic, today: dt.date) -> None:
     seeded: set[object] = set()
     for modality, profiles in PROFILES.items():
         patients = [
