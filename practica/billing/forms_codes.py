@@ -104,7 +104,7 @@ class CodeSearchForm(_WhitelistedForm):
 class CodeLoadForm(forms.Form):
     system = forms.ChoiceField(
         label="Code system",
-        choices=ProcedureCode.System.choices,
+        choices=[("", "Choose the file's code system"), *ProcedureCode.System.choices],
         error_messages={"required": "Choose the code system of the file."},
     )
     mode = forms.ChoiceField(

@@ -4,14 +4,17 @@ the actor's clinic; another clinic's list is never visible."""
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from practica.billing.code_files import normalise_code
 from practica.billing.models import ProcedureCode, ProcedureCodeLoad
+from practica.tenancy.models import Location
 
 if TYPE_CHECKING:
     from practica.tenancy.actor import Actor
@@ -126,3 +129,15 @@ def list_code_loads(
         .select_related("loaded_by__user")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def get_display_zone(*, actor: Actor) -> zoneinfo.ZoneInfo:
+    """The zone load times are shown in: a code list belongs to no location,
+    so the clinic's first location's (one query)."""
+    name = (
+        Location.objects.filter(clinic=actor.clinic)
+        .order_by("created_at", "pk")
+        .values_list("timezone", flat=True)
+        .first()
+    )
+    return zoneinfo.ZoneInfo(name or str(settings.TIME_ZONE))

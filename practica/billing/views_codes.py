@@ -22,6 +22,7 @@ from practica.billing.forms_codes import CodeListForm, CodeLoadForm, CodeSearchF
 from practica.billing.models import ProcedureCodeLoad
 from practica.billing.selectors_codes import (
     count_procedure_codes,
+    get_display_zone,
     list_code_loads,
     list_procedure_codes,
     search_procedure_codes,
@@ -36,10 +37,11 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 def _summary(load: ProcedureCodeLoad) -> str:
+    rows = f"{load.rows} row{'' if load.rows == 1 else 's'}"
     text = (
-        f"Loaded {load.rows} {load.get_system_display()} codes from "
-        f"{load.file_name or 'the file'}: {load.added} added, {load.updated} "
-        f"updated, {load.unchanged} unchanged"
+        f"Loaded {load.file_name or 'the file'} ({load.get_system_display()}, "
+        f"{rows}): {load.added} added, {load.updated} updated, "
+        f"{load.unchanged} unchanged"
     )
     if load.is_replace:
         text += f", {load.deactivated} made inactive"
@@ -76,6 +78,7 @@ def _page(
         "page": page,
         "query": query.urlencode() if valid else "",
         "counts": count_procedure_codes(actor=actor),
+        "zone": get_display_zone(actor=actor),
         "loads": list_code_loads(actor=actor) if can_load else [],
         "can_load": can_load,
         "load_form": (load_form or CodeLoadForm()) if can_load else None,

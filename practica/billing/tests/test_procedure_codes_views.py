@@ -66,7 +66,7 @@ def test_an_owner_or_admin_loads_a_file_and_sees_the_summary(
     assert response.redirect_chain == [(f"{LIST_URL}?system=local", 302)]
     html = response.content.decode()
     assert (
-        "Loaded 3 Provincial or local fee code codes from codes.csv: 3 added, "
+        "Loaded codes.csv (Provincial or local fee code, 3 rows): 3 added, "
         "0 updated, 0 unchanged."
     ) in html
     assert "PT-IA" in html
@@ -93,8 +93,8 @@ def test_replacing_reports_the_codes_made_inactive(
     )
     # then
     assert (
-        "from new.csv: 0 added, 1 updated, 0 unchanged, 2 made inactive."
-        in response.content.decode()
+        "new.csv (Provincial or local fee code, 1 row): 0 added, 1 updated, "
+        "0 unchanged, 2 made inactive." in response.content.decode()
     )
     assert ProcedureCode.objects.filter(clinic=clinic, is_active=False).count() == 2
 
