@@ -6,11 +6,13 @@ here too); the services re-check every rule for callers that are not forms.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 
 from practica.charting.codes import DEFAULT_LIMIT, MAX_LIMIT, CodeSystem, lookup
 from practica.charting.models import (
@@ -158,6 +160,12 @@ class ChartAlertForm(ModelForm[ChartAlert]):
             "text": "The language for an interpreter; what an other alert is.",
             "expires_on": "Leave empty for an alert that stays until changed.",
         }
+
+    def clean_expires_on(self) -> datetime.date | None:
+        value: datetime.date | None = self.cleaned_data.get("expires_on")
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError("Cannot be in the past.")
+        return value
 
 
 class EntryStatusForm(forms.Form):

@@ -113,6 +113,13 @@ LISTS = {
 }
 
 
+def _auto_id(kind: str) -> str:
+    """Element ids of a list's add form: the lists share field names
+    (severity, code, note, text) and one page holds every form, so each
+    label must point at its own list's field."""
+    return f"{kind}-%s"
+
+
 def _vary(response: HttpResponse) -> HttpResponse:
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -127,7 +134,11 @@ def _context(
 ) -> dict[str, Any]:
     chart = get_chart_for(actor=actor, patient_id=patient_id, now=timezone.now())
     add_forms = {
-        name: bound if name == kind and bound is not None else chart_list.form()
+        name: (
+            bound
+            if name == kind and bound is not None
+            else chart_list.form(auto_id=_auto_id(name))
+        )
         for name, chart_list in LISTS.items()
     }
     return {
@@ -162,7 +173,7 @@ def _add_view(kind: str) -> Callable[..., HttpResponseBase]:
         actor = get_actor(request)
         patient = get_patient_for_chart_change(actor=actor, patient_id=patient_id)
         htmx = bool(request.htmx)  # type: ignore[attr-defined]  # set by HtmxMiddleware
-        form = chart_list.form(data=request.POST)
+        form = chart_list.form(data=request.POST, auto_id=_auto_id(kind))
         if form.is_valid():
             try:
                 chart_list.add(actor=actor, patient=patient, **form.cleaned_data)

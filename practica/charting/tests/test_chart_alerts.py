@@ -364,17 +364,31 @@ def test_bad_alert_gets_422_naming_the_field_and_changes_nothing(
     assert not ChartAlert.objects.exists()
 
 
-def test_past_expiry_gets_422_naming_the_field(
+def test_every_bad_field_is_named_at_once(
     patient: Patient, provider_client: Client
 ) -> None:
+    # when: no language for the interpreter and an expiry in the past
     response = provider_client.post(
         _add_url(patient),
-        {"category": "fall_risk", "severity": "info", "expires_on": "2026-01-01"},
+        {"category": "interpreter", "severity": "info", "expires_on": "2026-01-01"},
         **HTMX,
     )
+    # then
+    html = response.content.decode()
     assert response.status_code == 422
-    assert "Expires on: cannot be in the past." in response.content.decode()
+    assert "Details: Name the language the interpreter is needed for." in html
+    assert "Expires on: Cannot be in the past." in html
     assert not ChartAlert.objects.exists()
+
+
+def test_add_form_ids_are_the_lists_own(
+    patient: Patient, provider_client: Client
+) -> None:
+    # Allergies and alerts both have a severity; each label finds its field.
+    html = provider_client.get(_chart(patient)).content.decode()
+    assert '<label for="alerts-severity">' in html
+    assert '<label for="allergies-severity">' in html
+    assert 'id="id_severity"' not in html
 
 
 def test_inactivating_an_alert_takes_it_off_the_banner(
