@@ -87,35 +87,33 @@ def _write(
             clinic=actor.clinic, system=system
         )
     }
-    added: list[ProcedureCode] = []
-    changed: list[ProcedureCode] = []
+    added = 0
+    changed = 0
+    to_write: list[ProcedureCode] = []
     for row in rows:
         current = existing.get(row.code)
+        if current is not None and (
+            current.short_description,
+            current.long_description,
+            current.is_active,
+        ) == (row.short_description, row.long_description, True):
+            continue
         if current is None:
-            added.append(
-                _new_code(
-                    actor=actor, system=system, row=row, now=now, file_name=file_name
-                )
-            )
-            continue
-        wording = (row.short_description, row.long_description, True)
-        if (current.short_description, current.long_description, current.is_active) == (
-            wording
-        ):
-            continue
+            added += 1
+        else:
+            changed += 1
         # loaded_* say when the code's current wording arrived, and from where.
-        current.short_description = row.short_description
-        current.long_description = row.long_description
-        current.is_active = True
-        current.loaded_at = now
-        current.loaded_by = actor.membership
-        current.source_file_name = file_name
-        current.updated_at = now
-        changed.append(current)
-    ProcedureCode.objects.bulk_create(added, batch_size=BATCH)
-    ProcedureCode.objects.bulk_update(
-        changed,
-        fields=[
+        to_write.append(
+            _new_code(actor=actor, system=system, row=row, now=now, file_name=file_name)
+        )
+    # One upsert for new and reworded codes: an UPDATE per row, or Django's
+    # bulk_update (a CASE per column), takes seconds on a 20,000-code list.
+    ProcedureCode.objects.bulk_create(
+        to_write,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["clinic", "system", "code"],
+        update_fields=[
             "short_description",
             "long_description",
             "is_active",
@@ -124,7 +122,6 @@ def _write(
             "source_file_name",
             "updated_at",
         ],
-        batch_size=BATCH,
     )
     deactivated = 0
     if replace:
@@ -144,9 +141,9 @@ def _write(
         file_name=file_name,
         is_replace=replace,
         rows=len(rows),
-        added=len(added),
-        updated=len(changed),
-        unchanged=len(rows) - len(added) - len(changed),
+        added=added,
+        updated=changed,
+        unchanged=len(rows) - added - changed,
         deactivated=deactivated,
         loaded_by=actor.membership,
     )
@@ -197,8 +194,9 @@ def load_procedure_codes(
                 replace=replace,
             )
     except IntegrityError as exc:
-        # Two loads of a new list at once: the later one meets the earlier
-        # one's codes. Its transaction rolled back; loading again is safe.
+        # A safety net: the upsert absorbs two loads of one list at once, but
+        # a constraint refusing a row must not become a server error. The
+        # transaction rolled back; loading again is safe.
         raise BillingError(
             "Another load of this list finished first; nothing was loaded from "
             "this file. Load it again.",
