@@ -1,6 +1,7 @@
 """The demo clinic's clinical charts: builder-made note templates, the
 clinical lists, outcome measures, lab results, treatment plans, documents,
-signed forms and consents, and supervised notes awaiting co-signature.
+signed forms and consents, supervised notes awaiting co-signature, and the
+clinic's own procedure code list.
 
 One entry point for `load_demo`, after the scheduling seed (the charts follow
 the visits it leaves). Each seeder is idempotent on its own; the order
@@ -14,7 +15,9 @@ import datetime as dt
 
 from django.db import transaction
 
+from practica.billing.models import ProcedureCode
 from practica.charting.models import NoteCosignature, Problem
+from practica.demo.chart_codes import seed_procedure_codes
 from practica.demo.chart_cosign import seed_cosign
 from practica.demo.chart_documents import seed_documents
 from practica.demo.chart_forms import seed_forms
@@ -42,6 +45,7 @@ def seed_chart(clinic: Clinic, *, today: dt.date) -> dict[str, int]:
         seed_documents(clinic, today=today)
         seed_forms(clinic, today=today)
         seed_cosign(clinic, today=today)
+        seed_procedure_codes(clinic, today=today)
     return {
         "charted problems": Problem.objects.filter(clinic=clinic).count(),
         "outcome responses": MeasureResponse.objects.filter(clinic=clinic).count(),
@@ -50,4 +54,5 @@ def seed_chart(clinic: Clinic, *, today: dt.date) -> dict[str, int]:
         "documents": Document.objects.filter(clinic=clinic).count(),
         "signed forms": FormSubmission.objects.filter(clinic=clinic).count(),
         "co-signatures": NoteCosignature.objects.filter(clinic=clinic).count(),
+        "procedure codes": ProcedureCode.objects.filter(clinic=clinic).count(),
     }
