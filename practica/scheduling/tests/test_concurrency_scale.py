@@ -251,9 +251,11 @@ def test_fifty_sessions_booking_moving_and_cancelling_never_double_book() -> Non
         active = site.count_rows(COUNT_ACTIVE)
         provider_overlaps = site.count_rows(OVERLAPS.format(column="provider_id"))
         room_overlaps = site.count_rows(OVERLAPS.format(column="room_id"))
-        in_gym = site.count_rows(
-            f"SELECT count(*) FROM scheduling_appointment WHERE {ACTIVE} "
-            f"AND room_id = {int(ids['room'])}"
+        # Every gym booking that went through, whatever it became: the
+        # random cancels and moves may leave none active at the end.
+        gym_bookings = site.count_rows(
+            "SELECT count(*) FROM scheduling_appointment "
+            f"WHERE room_id = {int(ids['room'])}"
         )
         wrong_spans = _wrong_spans(site)
 
@@ -272,4 +274,4 @@ def test_fifty_sessions_booking_moving_and_cancelling_never_double_book() -> Non
     assert tally[("create", 302)] > 0
     assert tally[("move", 302)] + tally[("drag", 200)] > 0
     assert tally[("cancel", 302)] > 0
-    assert in_gym > 0
+    assert gym_bookings > 0
