@@ -23,6 +23,7 @@ from practica.charting.models import (
     MedicalHistory,
     Medication,
     NoteAddendum,
+    NoteCosignature,
     Problem,
     VitalSigns,
 )
@@ -164,6 +165,11 @@ class NoteRow:
     note: ClinicalNote
     sections: list[PrintedSection]
     addenda: list[NoteAddendum]
+    cosignature: NoteCosignature | None = None
+
+    @property
+    def awaits_cosignature(self) -> bool:
+        return self.note.cosigner_id is not None and self.cosignature is None
 
     @property
     def written_at(self) -> datetime.datetime:
@@ -175,6 +181,14 @@ class NoteRow:
         )
 
 
+def _cosignature(note: ClinicalNote) -> NoteCosignature | None:
+    """The note's co-signature, loaded with it (select_related), if any."""
+    try:
+        return note.cosignature
+    except NoteCosignature.DoesNotExist:
+        return None
+
+
 def _notes(scope: ExportScope) -> list[NoteRow]:
     """Every note, oldest visit first, with its sections and addenda."""
     clinic = scope.actor.clinic
@@ -184,6 +198,9 @@ def _notes(scope: ExportScope) -> list[NoteRow]:
             "provider",
             "template",
             "signed_by",
+            "cosigner",
+            "cosignature__supervisor",
+            "cosignature__signed_by",
             "appointment__location",
             "appointment__appointment_type",
         )
@@ -204,6 +221,7 @@ def _notes(scope: ExportScope) -> list[NoteRow]:
                 note=note,
                 sections=_printed(sections_of(fields, note.content)),
                 addenda=list(note.addenda.all()),
+                cosignature=_cosignature(note),
             )
         )
     rows.sort(key=lambda row: (row.written_at, row.note.created_at))
@@ -211,7 +229,7 @@ def _notes(scope: ExportScope) -> list[NoteRow]:
 
 
 def _note_to_fhir(row: NoteRow) -> list[Resource]:
-    return [composition.to_fhir(row.note, row.addenda)]
+    return [composition.to_fhir(row.note, row.addenda, row.cosignature)]
 
 
 def _appointments(scope: ExportScope) -> list[Appointment]:

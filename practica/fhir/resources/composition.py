@@ -26,7 +26,7 @@ from practica.fhir.datatypes import (
 from practica.fhir.resources import encounter, organization, patient, practitioner
 
 if TYPE_CHECKING:
-    from practica.charting.models import ClinicalNote, NoteAddendum
+    from practica.charting.models import ClinicalNote, NoteAddendum, NoteCosignature
 
 PROGRESS_NOTE = ("11506-3", "Progress note")
 # LOINC codes of the SOAP sections, by title; other sections (a template's
@@ -93,8 +93,13 @@ def _status(note: ClinicalNote, addenda: Sequence[NoteAddendum]) -> str:
     return "amended" if addenda else "final"
 
 
-def to_fhir(note: ClinicalNote, addenda: Sequence[NoteAddendum]) -> Resource:
-    """Needs the note's template, provider and signer loaded."""
+def to_fhir(
+    note: ClinicalNote,
+    addenda: Sequence[NoteAddendum],
+    cosignature: NoteCosignature | None = None,
+) -> Resource:
+    """Needs the note's template, provider and signer loaded; a supervisor's
+    co-signature is a second, professional attester."""
     title = f"{note.template.name} (version {note.template.version})"
     sections = _sections(note) or [
         {"title": "Note", "text": narrative(escape("No fields recorded."))}
@@ -110,6 +115,16 @@ def to_fhir(note: ClinicalNote, addenda: Sequence[NoteAddendum]) -> Resource:
                     "party": display_only(signer) if signer else None,
                 }
             )
+        )
+    if cosignature is not None:
+        attester.append(
+            {
+                "mode": "professional",
+                "time": instant(cosignature.signed_at),
+                "party": practitioner.ref(
+                    cosignature.supervisor_id, cosignature.supervisor.display_name
+                ),
+            }
         )
     return compact(
         {

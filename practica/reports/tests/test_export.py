@@ -18,8 +18,10 @@ from practica.audit.models import AuditEntry
 from practica.charting.models import ENTERED_IN_ERROR
 from practica.charting.tests.factories import (
     AllergyFactory,
+    AwaitingCosignatureNoteFactory,
     ChartAlertFactory,
     NoteAddendumFactory,
+    NoteCosignatureFactory,
     ProblemFactory,
     SignedNoteFactory,
 )
@@ -292,3 +294,40 @@ def test_a_document_failing_its_check_is_listed_but_not_exported(
     assert bundle.status_code == 200
     assert str(document.pk) not in bundle.content.decode()
     assert "Altered scan" in _pdf_text(pdf.content)
+
+
+def test_a_co_signature_and_an_awaited_one_are_in_both_formats(
+    client_for: ClientFor, provider: Membership, clinic: Clinic, patient: Patient
+) -> None:
+    # given a supervised provider's note co-signed, and another still awaiting
+    cosigned = NoteCosignatureFactory(
+        clinic=clinic,
+        note__clinic=clinic,
+        note__appointment__patient=patient,
+        note__cosigner__display_name="Dana Supervisor",
+        comment="Agree with the plan",
+    )
+    awaiting = AwaitingCosignatureNoteFactory(
+        clinic=clinic,
+        appointment__patient=patient,
+        cosigner__display_name="Robin Mentor",
+    )
+    client = client_for(provider)
+    # when
+    pdf = client.get(_url("reports:patient-export-pdf", patient))
+    bundle = client.get(_url("reports:patient-export-bundle", patient)).json()
+    # then the PDF names the co-signer and the one awaited
+    text = _pdf_text(pdf.content)
+    assert "Co-signed by" in text
+    assert "Dana Supervisor, supervisor" in text
+    assert "Agree with the plan" in text
+    assert "Awaiting co-signature by Robin Mentor, supervisor" in text
+    # and the co-signed note's Composition has a professional attester
+    compositions = {
+        e["resource"]["id"]: e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Composition"
+    }
+    modes = [a["mode"] for a in compositions[str(cosigned.note.pk)]["attester"]]
+    assert modes == ["legal", "professional"]
+    assert [a["mode"] for a in compositions[str(awaiting.pk)]["attester"]] == ["legal"]
