@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -68,6 +69,18 @@ def _vary(response: HttpResponse) -> HttpResponse:
 
 def _messages_of(form: Any) -> list[str]:
     return [m for field_messages in form.errors.values() for m in field_messages]
+
+
+def _change_errors(form: Any, change: Callable[[dict[str, Any]], object]) -> list[str]:
+    """Validate a small POST form and run its change: the messages of the
+    form or of the service's refusal, or none when the change was made."""
+    if not form.is_valid():
+        return _messages_of(form)
+    try:
+        change(form.cleaned_data)
+    except PlanInvalidError as exc:
+        return [m for ms in exc.errors.values() for m in ms]
+    return []
 
 
 # --- the patient's plans and one plan ---------------------------------------
@@ -205,20 +218,12 @@ def plan_edit(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
 def plan_status(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     actor = get_actor(request)
     plan = get_plan_for(actor=actor, plan_id=plan_id, record_access=False)
-    form = PlanStatusForm(data=request.POST)
-    errors: list[str] = []
-    if form.is_valid():
-        try:
-            change_plan_status(
-                actor=actor,
-                plan=plan,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except PlanInvalidError as exc:
-            errors = [m for ms in exc.errors.values() for m in ms]
-    else:
-        errors = _messages_of(form)
+    errors = _change_errors(
+        PlanStatusForm(data=request.POST),
+        lambda data: change_plan_status(
+            actor=actor, plan=plan, status=data["status"], reason=data["reason"]
+        ),
+    )
     htmx = _htmx(request)
     if not errors and not htmx:
         messages.success(request, "Plan status changed.")
@@ -237,17 +242,10 @@ def plan_status(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
 def goal_status(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
     actor = get_actor(request)
     goal = get_goal_for(actor=actor, goal_id=goal_id, record_access=False)
-    form = GoalStatusForm(data=request.POST)
-    errors: list[str] = []
-    if form.is_valid():
-        try:
-            change_goal_status(
-                actor=actor, goal=goal, status=form.cleaned_data["status"]
-            )
-        except PlanInvalidError as exc:
-            errors = [m for ms in exc.errors.values() for m in ms]
-    else:
-        errors = _messages_of(form)
+    errors = _change_errors(
+        GoalStatusForm(data=request.POST),
+        lambda data: change_goal_status(actor=actor, goal=goal, status=data["status"]),
+    )
     htmx = _htmx(request)
     if not errors and not htmx:
         messages.success(request, "Goal status changed.")
@@ -344,17 +342,12 @@ def progress_create(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
 def progress_mark_error(request: HttpRequest, progress_id: uuid.UUID) -> HttpResponse:
     actor = get_actor(request)
     progress = get_progress_for_change(actor=actor, progress_id=progress_id)
-    form = ErrorMarkForm(data=request.POST)
-    errors: list[str] = []
-    if form.is_valid():
-        try:
-            mark_progress_in_error(
-                actor=actor, progress=progress, reason=form.cleaned_data["reason"]
-            )
-        except PlanInvalidError as exc:
-            errors = [m for ms in exc.errors.values() for m in ms]
-    else:
-        errors = _messages_of(form)
+    errors = _change_errors(
+        ErrorMarkForm(data=request.POST),
+        lambda data: mark_progress_in_error(
+            actor=actor, progress=progress, reason=data["reason"]
+        ),
+    )
     htmx = _htmx(request)
     if not errors and not htmx:
         messages.success(request, "Value marked entered in error.")
