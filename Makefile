@@ -36,8 +36,13 @@ test: lint typecheck
 test-postgres: $(STAMP)
 	PRACTICA_DATABASE=postgres $(BIN)/pytest -n 2 -m "not browser" -q
 
+# The browser tests' live server answers several requests at once (the board
+# loads its events and waitlist matches together), so they run on a SQLite file
+# with WAL and a busy timeout, as `make run` does: the in-memory test database's
+# shared cache refuses concurrent readers with "database table is locked".
 test-browser: $(STAMP)
-	$(BIN)/pytest -m browser -q -p no:xdist
+	mkdir -p var
+	PRACTICA_SQLITE_TEST_PATH=var/test-browser.sqlite3 $(BIN)/pytest -m browser -q -p no:xdist
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
