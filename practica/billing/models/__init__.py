@@ -1,0 +1,41 @@
+"""Billing's models, one module per sub-entity (see each module's docstring)."""
+
+from practica.billing.models.catalogue import CatalogItem, Discount, Price, TaxCategory
+from practica.billing.models.codes import ProcedureCode, ProcedureCodeLoad
+from practica.billing.models.invoices import (
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    InvoiceLineTax,
+)
+from practica.billing.models.ledger import (
+    LEDGER_DELETE_MESSAGE,
+    LedgerEntry,
+    LedgerEntryQuerySet,
+    Payment,
+    Refund,
+    WriteOff,
+)
+
+__all__ = [
+    "LEDGER_DELETE_MESSAGE",
+    "CatalogItem",
+    "CreditNote",
+    "CreditNoteLine",
+    "Discount",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceLine",
+    "InvoiceLineTax",
+    "LedgerEntry",
+    "LedgerEntryQuerySet",
+    "Payment",
+    "Price",
+    "ProcedureCode",
+    "ProcedureCodeLoad",
+    "Refund",
+    "TaxCategory",
+    "WriteOff",
+]
