@@ -194,3 +194,20 @@ def test_invoice_page_shows_the_send_log(
     assert response.status_code == 200
     assert b"Failed (SMTPServerDisconnected)" in response.content
     assert invoice.patient.email.encode() in response.content
+
+
+def test_demo_seeder_records_a_send_log(clinic: Clinic, system_actor: Actor) -> None:
+    import datetime as dt
+
+    from practica.demo.billing_documents import seed_documents
+
+    invoice = make_invoice(clinic)
+    record_payment(actor=system_actor, invoice=invoice, method="cash", amount="5.00")
+    make_invoice(clinic)
+    counts = seed_documents(clinic, today=dt.date(2031, 3, 3))
+    assert counts == {"billing_emails": 3, "billing_emails_failed": 1}
+    assert sorted(BillingEmail.objects.values_list("kind", "status")) == [
+        ("invoice", "failed"),
+        ("invoice", "sent"),
+        ("receipt", "sent"),
+    ]
