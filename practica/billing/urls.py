@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practica.billing import views, views_codes
+from practica.billing import views, views_codes, views_documents
 
 app_name = "billing"
 urlpatterns = [
@@ -34,5 +34,30 @@ urlpatterns = [
         "codes/search/",
         views_codes.procedure_code_search,
         name="procedure-code-search",
+    ),
+    path(
+        "credit-notes/<uuid:credit_note_id>/credit-note.pdf",
+        views_documents.credit_note_pdf,
+        name="credit-note-pdf",
+    ),
+    path(
+        "invoices/<uuid:us_invoice_id>/superbill.pdf",
+        views_documents.superbill_pdf,
+        name="superbill-pdf",
+    ),
+    path(
+        "invoices/<uuid:invoice_id>/email/",
+        views_documents.invoice_email,
+        name="invoice-email",
+    ),
+    path(
+        "payments/<uuid:payment_id>/email/",
+        views_documents.receipt_email,
+        name="receipt-email",
+    ),
+    path(
+        "credit-notes/<uuid:credit_note_id>/email/",
+        views_documents.credit_note_email,
+        name="credit-note-email",
     ),
 ]

@@ -20,8 +20,12 @@ from practica.billing.selectors import (
     get_invoice_for,
     get_invoice_for_update,
     get_note_for,
-    get_payment_for,
     list_invoices,
+)
+from practica.billing.selectors_documents import (
+    get_email_panel,
+    get_invoice_document,
+    get_receipt_document,
 )
 from practica.billing.services import (
     create_invoice_for_appointment,
@@ -47,9 +51,12 @@ def _render_detail(
     void_form: VoidForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    detail = get_invoice_for(actor=get_actor(request), invoice_id=invoice_id)
+    actor = get_actor(request)
+    detail = get_invoice_for(actor=actor, invoice_id=invoice_id)
     context = {
         "detail": detail,
+        "email_panel": get_email_panel(actor=actor, invoice=detail.invoice),
+        "can_send_email": actor.can(BILLING_EDIT),
         "invoice": detail.invoice,
         "payment_form": payment_form
         or PaymentForm(initial={"method": "card", "amount": detail.balance}),
@@ -169,16 +176,16 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 @clinic_view(BILLING_VIEW)
 def invoice_pdf(request: HttpRequest, invoice_id: uuid.UUID) -> HttpResponse:
-    detail = get_invoice_for(actor=get_actor(request), invoice_id=invoice_id)
+    doc = get_invoice_document(actor=get_actor(request), invoice_id=invoice_id)
     return _pdf_response(
-        pdf.invoice_pdf(detail), f"invoice-{detail.invoice.number}.pdf"
+        pdf.invoice_pdf(doc), f"invoice-{doc.invoice.number or 'draft'}.pdf"
     )
 
 
 @require_GET
 @clinic_view(BILLING_VIEW)
 def receipt_pdf(request: HttpRequest, payment_id: uuid.UUID) -> HttpResponse:
-    receipt = get_payment_for(actor=get_actor(request), payment_id=payment_id)
+    doc = get_receipt_document(actor=get_actor(request), payment_id=payment_id)
     return _pdf_response(
-        pdf.receipt_pdf(receipt), f"receipt-{str(receipt.payment.pk)[:8]}.pdf"
+        pdf.receipt_pdf(doc), f"receipt-{doc.payment.received_at:%Y-%m-%d}.pdf"
     )

@@ -141,6 +141,26 @@ DOCUMENT_KEYS = env_str(
 )
 DOCUMENTS_MAX_UPLOAD_BYTES = env_int("PRACTICA_DOCUMENTS_MAX_BYTES", 20 * 1024 * 1024)
 
+# Outgoing email (invoices, receipts, statements): SMTP to PRACTICA_EMAIL_HOST
+# (a local relay on localhost when unset in production). In development
+# without a host, one file per message under var/mail/ instead (never the
+# console: the messages carry health information).
+EMAIL_HOST = env_str("PRACTICA_EMAIL_HOST", "")
+EMAIL_PORT = env_int("PRACTICA_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("PRACTICA_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("PRACTICA_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PRACTICA_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env_int("PRACTICA_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str(
+    "PRACTICA_DEFAULT_FROM_EMAIL", "Practica <no-reply@localhost>"
+)
+if DEBUG and not EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = EMAIL_HOST or "localhost"
+
 # Failed log-ins before an account is locked, and for how long.
 LOGIN_MAX_FAILURES = env_int("PRACTICA_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("PRACTICA_LOGIN_LOCKOUT_MINUTES", 15)

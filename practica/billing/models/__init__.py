@@ -2,6 +2,7 @@
 
 from practica.billing.models.catalogue import CatalogItem, Discount, Price, TaxCategory
 from practica.billing.models.codes import ProcedureCode, ProcedureCodeLoad
+from practica.billing.models.documents import BillingEmail
 from practica.billing.models.invoices import (
     CreditNote,
     CreditNoteLine,
@@ -21,6 +22,7 @@ from practica.billing.models.ledger import (
 
 __all__ = [
     "LEDGER_DELETE_MESSAGE",
+    "BillingEmail",
     "CatalogItem",
     "CreditNote",
     "CreditNoteLine",

@@ -7,7 +7,10 @@ from practica.billing.pdf import (
     render_invoice_html,
     render_receipt_html,
 )
-from practica.billing.selectors import get_invoice_for, get_payment_for
+from practica.billing.selectors_documents import (
+    get_invoice_document,
+    get_receipt_document,
+)
 from practica.billing.services import create_invoice_for_appointment, record_payment
 from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import Appointment
@@ -52,7 +55,7 @@ def _quebec_invoice(clinic: Clinic, actor: Actor):  # type: ignore[no-untyped-de
 def test_invoice_html_carries_every_figure(clinic: Clinic, system_actor: Actor) -> None:
     # given a Quebec invoice for a taxable item
     invoice = _quebec_invoice(clinic, system_actor)
-    detail = get_invoice_for(actor=system_actor, invoice_id=invoice.pk)
+    detail = get_invoice_document(actor=system_actor, invoice_id=invoice.pk)
     # when it is rendered
     html = render_invoice_html(detail)
     # then clinic, address, number, patient, lines, taxes and totals are there
@@ -84,7 +87,7 @@ def test_receipt_html_carries_the_payment(clinic: Clinic, system_actor: Actor) -
         reference="ET-42",
         received_at=dt.datetime(2025, 3, 4, 17, 5, tzinfo=dt.UTC),
     )
-    receipt = get_payment_for(actor=system_actor, payment_id=payment.pk)
+    receipt = get_receipt_document(actor=system_actor, payment_id=payment.pk)
     # when the receipt is rendered
     html = render_receipt_html(receipt)
     # then method, amount, local date and remaining balance are there
@@ -105,10 +108,10 @@ def test_pdfs_are_pdf_documents(clinic: Clinic, system_actor: Actor) -> None:
         actor=system_actor, invoice=invoice, method="cash", amount="10.00"
     )
     invoice_bytes = invoice_pdf(
-        get_invoice_for(actor=system_actor, invoice_id=invoice.pk)
+        get_invoice_document(actor=system_actor, invoice_id=invoice.pk)
     )
     receipt_bytes = receipt_pdf(
-        get_payment_for(actor=system_actor, payment_id=payment.pk)
+        get_receipt_document(actor=system_actor, payment_id=payment.pk)
     )
     assert invoice_bytes.startswith(b"%PDF")
     assert receipt_bytes.startswith(b"%PDF")
