@@ -107,3 +107,6 @@ URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
         ).pk
     ),
 }
+from practica.billing.tests.factories_stripe import URL_KWARG_BUILDERS_STRIPE  # noqa: E402
+
+URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_STRIPE)
