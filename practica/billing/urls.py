@@ -61,3 +61,41 @@ urlpatterns = [
         name="credit-note-email",
     ),
 ]
+
+# Online card payments through Stripe (views_online).
+from practica.billing import views_online  # noqa: E402
+
+urlpatterns += [
+    path(
+        "invoices/<uuid:invoice_id>/online/",
+        views_online.invoice_online,
+        name="invoice-online",
+    ),
+    path(
+        "invoices/<uuid:invoice_id>/online/checkout/",
+        views_online.invoice_checkout,
+        name="invoice-online-checkout",
+    ),
+    path(
+        "invoices/<uuid:invoice_id>/online/save-card/",
+        views_online.invoice_save_card,
+        name="invoice-online-save-card",
+    ),
+    path(
+        "invoices/<uuid:invoice_id>/online/charge/",
+        views_online.invoice_charge_card,
+        name="invoice-online-charge",
+    ),
+    path(
+        "payments/<uuid:payment_id>/refund-to-card/",
+        views_online.payment_refund_to_card,
+        name="payment-refund-to-card",
+    ),
+    path(
+        "cards/<uuid:card_id>/remove/",
+        views_online.saved_card_remove,
+        name="saved-card-remove",
+    ),
+    path("stripe/webhook/", views_online.stripe_webhook, name="stripe-webhook"),
+    path("pay/<str:pay_token>/", views_online.online_pay, name="online-pay"),
+]

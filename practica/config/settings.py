@@ -209,3 +209,11 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Online card payments through Stripe. A blank secret key turns them off:
+# billing pages then say they are not set up and offer nothing.
+STRIPE_SECRET_KEY = env_str("PRACTICA_STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("PRACTICA_STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env_str("PRACTICA_STRIPE_API_BASE", "https://api.stripe.com")
+# The stripe library narrates every request at INFO.
+LOGGING["loggers"]["stripe"] = {"level": "WARNING"}  # type: ignore[index]  # the dict literal above

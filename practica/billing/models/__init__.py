@@ -19,6 +19,12 @@ from practica.billing.models.ledger import (
     Refund,
     WriteOff,
 )
+from practica.billing.models.online import (
+    OnlinePaymentAttempt,
+    SavedCard,
+    StripeCustomer,
+    StripeEvent,
+)
 
 __all__ = [
     "LEDGER_DELETE_MESSAGE",
@@ -41,3 +47,4 @@ __all__ = [
     "TaxCategory",
     "WriteOff",
 ]
+__all__ += ["OnlinePaymentAttempt", "SavedCard", "StripeCustomer", "StripeEvent"]

@@ -111,3 +111,6 @@ URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
 from practica.billing.tests.factories_documents import URL_KWARG_BUILDERS_DOCUMENTS  # noqa: E402
 
 URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_DOCUMENTS)
+from practica.billing.tests.factories_stripe import URL_KWARG_BUILDERS_STRIPE  # noqa: E402
+
+URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_STRIPE)

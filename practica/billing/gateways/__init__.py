@@ -1,0 +1,1 @@
+"""Outside services billing talks to, each behind a small interface."""
