@@ -39,3 +39,9 @@ __all__ = [
     "TaxCategory",
     "WriteOff",
 ]
+from practica.billing.models.collections import (  # receivables
+    CollectionRecord,
+    CollectionStep,
+)
+
+__all__ += ["CollectionRecord", "CollectionStep"]

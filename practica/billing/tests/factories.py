@@ -107,3 +107,8 @@ URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
         ).pk
     ),
 }
+from practica.billing.tests.factories_receivables import (  # noqa: E402  # needs make_invoice above
+    URL_KWARG_BUILDERS_RECEIVABLES,
+)
+
+URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_RECEIVABLES)
