@@ -280,11 +280,12 @@ def patient_aging(
     *, actor: Actor, patient: Patient, as_of: dt.date, location: Location | None
 ) -> AgingTotals:
     """One patient's buckets (one query)."""
-    row = aging_rows(
-        actor=actor, as_of=as_of, location=location, patient=patient
-    ).first()
-    if row is None:
+    rows = list(
+        aging_rows(actor=actor, as_of=as_of, location=location, patient=patient)
+    )
+    if not rows:
         return AgingTotals()
+    row = rows[0]
     return AgingTotals(
         patients=1,
         **{
