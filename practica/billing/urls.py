@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practica.billing import views, views_codes, views_documents
+from practica.billing import views, views_codes, views_documents, views_receivables
 
 app_name = "billing"
 urlpatterns = [
@@ -98,4 +98,86 @@ urlpatterns += [
     ),
     path("stripe/webhook/", views_online.stripe_webhook, name="stripe-webhook"),
     path("pay/<str:pay_token>/", views_online.online_pay, name="online-pay"),
+]
+
+# Receivables: AR aging, patient accounts and statements, write-offs, collections.
+urlpatterns += [
+    path("ar/", views_receivables.ar_aging, name="ar-aging"),
+    path("ar/aging.csv", views_receivables.ar_aging_csv, name="ar-aging-csv"),
+    path(
+        "patients/<uuid:patient_id>/",
+        views_receivables.patient_account,
+        name="patient-account",
+    ),
+    path(
+        "patients/<uuid:patient_id>/payments/",
+        views_receivables.patient_payment,
+        name="patient-payment",
+    ),
+    path(
+        "patients/<uuid:patient_id>/apply-credit/",
+        views_receivables.patient_apply_credit,
+        name="patient-apply-credit",
+    ),
+    path(
+        "patients/<uuid:patient_id>/statement/",
+        views_receivables.patient_statement,
+        name="patient-statement",
+    ),
+    path(
+        "patients/<uuid:patient_id>/statement.pdf",
+        views_receivables.patient_statement_pdf,
+        name="patient-statement-pdf",
+    ),
+    path(
+        "patients/<uuid:patient_id>/statement/email/",
+        views_receivables.patient_statement_email,
+        name="patient-statement-email",
+    ),
+    path("write-offs/", views_receivables.write_off_list, name="write-off-list"),
+    path(
+        "invoices/<uuid:invoice_id>/write-offs/",
+        views_receivables.write_off_request,
+        name="write-off-request",
+    ),
+    path(
+        "write-offs/<uuid:write_off_id>/approve/",
+        views_receivables.write_off_approve,
+        name="write-off-approve",
+    ),
+    path(
+        "write-offs/<uuid:write_off_id>/reject/",
+        views_receivables.write_off_reject,
+        name="write-off-reject",
+    ),
+    path(
+        "collections/",
+        views_receivables.collections_worklist,
+        name="collections-worklist",
+    ),
+    path(
+        "collections/tasks/<uuid:task_id>/assign/",
+        views_receivables.collection_task_assign,
+        name="collection-task-assign",
+    ),
+    path(
+        "collections/tasks/<uuid:task_id>/done/",
+        views_receivables.collection_task_done,
+        name="collection-task-done",
+    ),
+    path(
+        "collections/steps/",
+        views_receivables.collection_steps,
+        name="collection-steps",
+    ),
+    path(
+        "collections/steps/save/",
+        views_receivables.collection_steps_save,
+        name="collection-steps-save",
+    ),
+    path(
+        "collections/steps/recommended/",
+        views_receivables.collection_steps_recommended,
+        name="collection-steps-recommended",
+    ),
 ]

@@ -48,3 +48,9 @@ __all__ = [
     "WriteOff",
 ]
 __all__ += ["OnlinePaymentAttempt", "SavedCard", "StripeCustomer", "StripeEvent"]
+from practica.billing.models.collections import (  # receivables
+    CollectionRecord,
+    CollectionStep,
+)
+
+__all__ += ["CollectionRecord", "CollectionStep"]

@@ -114,3 +114,8 @@ URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_DOCUMENTS)
 from practica.billing.tests.factories_stripe import URL_KWARG_BUILDERS_STRIPE  # noqa: E402
 
 URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_STRIPE)
+from practica.billing.tests.factories_receivables import (  # noqa: E402  # needs make_invoice above
+    URL_KWARG_BUILDERS_RECEIVABLES,
+)
+
+URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_RECEIVABLES)
