@@ -39,3 +39,7 @@ __all__ = [
     "TaxCategory",
     "WriteOff",
 ]
+
+from practica.billing.models.deposits import DailyClose, Deposit
+
+__all__ += ["DailyClose", "Deposit"]

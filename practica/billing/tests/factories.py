@@ -107,3 +107,7 @@ URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
         ).pk
     ),
 }
+
+from practica.billing.tests.factories_daily import URL_KWARG_BUILDERS_DAILY  # noqa: E402
+
+URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_DAILY)
