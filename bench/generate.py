@@ -36,6 +36,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pg-name", default="practica_bench")
     parser.add_argument("--sqlite-path", default=str(ROOT / "var" / "bench.sqlite3"))
     parser.add_argument("--fresh", action="store_true", help="Drop the database first.")
+    parser.add_argument(
+        "--billing",
+        action="store_true",
+        help="Add refunds, credit notes, write-offs, account credit and line"
+        " providers (bench/billing_data.py) to the new clinic.",
+    )
+    parser.add_argument(
+        "--billing-only",
+        action="store_true",
+        help="Add that billing history to an existing bench clinic and stop.",
+    )
     return parser.parse_args()
 
 
@@ -99,7 +110,10 @@ def main() -> int:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     say(f"migrated in {time.perf_counter() - started:.1f} s")
-    if Clinic.objects.filter(slug=BENCH_SLUG).exists():
+    existing = Clinic.objects.filter(slug=BENCH_SLUG).first()
+    if existing is not None and args.billing_only:
+        return add_billing(existing, now=timezone.now(), seed=args.seed)
+    if existing is not None:
         say("The bench clinic exists already; use --fresh to rebuild it.")
         return 0
     now = timezone.now()
@@ -122,6 +136,8 @@ def main() -> int:
     first_day = now.date() - datetime.timedelta(days=spec.days_back)
     layout = lay_out_scheduling(result.clinic, now=now, first_day=first_day)
     say(f"laid out in {time.perf_counter() - started:.1f} s")
+    if args.billing:
+        add_billing(result.clinic, now=now, seed=args.seed)
     # A production database is vacuumed by autovacuum; one freshly loaded is
     # not, and without a visibility map PostgreSQL cannot use index-only scans.
     with connection.cursor() as cursor:
@@ -135,6 +151,24 @@ def main() -> int:
     for login in result.logins:
         say(f"  {login.role:<36} {login.email}")
     return 0
+
+
+def add_billing(clinic: object, *, now: datetime.datetime, seed: int) -> int:
+    """Issue 5's billing history on top of the clinic; prints its counts."""
+    from billing_data import add_billing_history, ledger_mismatches
+    from django.db import connection
+
+    started = time.perf_counter()
+    counts = add_billing_history(clinic, now=now, seed=seed)  # type: ignore[arg-type]  # a Clinic; typed loosely to keep Django imports lazy
+    say(f"billing history added in {time.perf_counter() - started:.1f} s")
+    for name, count in counts.items():
+        say(f"  {name:<20} {count:>10,}")
+    mismatches = ledger_mismatches(clinic)  # type: ignore[arg-type]  # as above
+    say(f"  invoices whose status disagrees with the ledger: {mismatches}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    return 1 if mismatches else 0
 
 
 if __name__ == "__main__":

@@ -62,10 +62,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument(
         "--only",
-        choices=("all", "scheduling", "chart"),
+        choices=("all", "scheduling", "chart", "billing"),
         default="all",
         help="'scheduling': only the availability engine and the day view;"
-        " 'chart': only the clinical chart pages.",
+        " 'chart': only the clinical chart pages; 'billing': AR aging, monthly"
+        " revenue, invoice from a note and the daily close.",
     )
     return parser.parse_args()
 
@@ -201,6 +202,9 @@ def main() -> int:  # one linear script, page by page
     def get(path: str, **headers: str) -> Callable[[int], int]:
         return lambda _i: client.get(path, **headers).status_code
 
+    if args.only == "billing":
+        results.extend(billing_pages(client, membership, location, repeat=args.repeat))
+        return report(results)
     if args.only == "chart":
         results.extend(chart_pages(client, membership, patient, repeat=args.repeat))
         return report(results)
@@ -308,6 +312,92 @@ def chart_pages(
             measure(page, lambda _i, p=path: client.get(p).status_code, repeat)
         )
         say(results[-1].row())
+    return results
+
+
+def billing_pages(
+    client: Client, membership: Membership, location: Location, *, repeat: int
+) -> list[Result]:
+    """Issue 5's targets on 3 years of billing (generate.py --billing): AR
+    aging and the monthly revenue report under 500 ms, an invoice from a
+    signed note p95 under 50 ms; the daily close of the busiest recent day."""
+    from bench_fixtures import actor_for, fresh_signed_notes
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    from practica.billing.models import Payment
+
+    results: list[Result] = []
+    actor = actor_for(membership)
+    today = timezone.now().astimezone(location.tz).date()
+    try:
+        from practica.billing.selectors_ar import (  # type: ignore[import-not-found,unused-ignore]  # lands with the receivables helper
+            list_ar_aging,
+        )
+    except ImportError:
+        say("AR aging: practica.billing.selectors_ar is not there yet; skipped")
+        results.append(Result("AR aging (list_ar_aging)", note="not available"))
+    else:
+
+        def aging(_i: int) -> int:
+            rows = list_ar_aging(actor=actor, as_of=today)
+            list(rows)  # a lazy queryset is read here, inside the timing
+            return 200
+
+        results.append(measure("AR aging (list_ar_aging)", aging, repeat))
+        say(results[-1].row())
+    last_year = today.year - 1
+    for page, path in [
+        (f"Monthly revenue, {last_year}", f"/billing/revenue/?year={last_year}"),
+        (
+            f"Monthly revenue CSV, {last_year}",
+            f"/billing/revenue/export.csv?year={last_year}",
+        ),
+        (
+            f"Monthly revenue, {today.year} (to date)",
+            f"/billing/revenue/?year={today.year}",
+        ),
+    ]:
+        if not resolves(path.split("?")[0]):
+            results.append(Result(page, note="not available"))
+            continue
+        results.append(
+            measure(page, lambda _i, p=path: client.get(p).status_code, repeat)
+        )
+        say(results[-1].row())
+    busiest = (
+        Payment.objects.filter(clinic=location.clinic, received_at__lt=timezone.now())
+        .annotate(day=TruncDate("received_at", tzinfo=location.tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("-n", "-day")
+        .first()
+    )
+    day = busiest["day"] if busiest else today
+    path = f"/billing/close/?date={day}&location={location.pk}"
+    if resolves("/billing/close/"):
+        results.append(
+            measure(
+                f"Daily close ({day})",
+                lambda _i: client.get(path).status_code,
+                repeat,
+            )
+        )
+    else:
+        results.append(Result("Daily close", note="not available"))
+    say(results[-1].row())
+    notes = fresh_signed_notes(location.clinic, membership, count=repeat + 1)
+    results.append(
+        measure(
+            "Invoice from note (POST)",
+            lambda i: (
+                client.post(f"/billing/notes/{notes[i + 1].pk}/invoice/").status_code
+            ),
+            repeat,
+        )
+    )
+    say(results[-1].row())
     return results
 
 

@@ -181,3 +181,13 @@ urlpatterns += [
         name="collection-steps-recommended",
     ),
 ]
+
+from practica.billing import views_close  # noqa: E402
+
+urlpatterns += [
+    path("close/", views_close.close_report, name="close-report"),
+    path("close/deposits/", views_close.deposit_create, name="deposit-create"),
+    path("close/close/", views_close.day_close, name="day-close"),
+    path("revenue/", views_close.revenue_report, name="revenue-report"),
+    path("revenue/export.csv", views_close.revenue_csv, name="revenue-csv"),
+]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0007_money_rows_immutable'),
+        ('billing', '0009_stripe'),
         ('patients', '0002_searchkey_index_covers_patient'),
         ('tenancy', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -54,3 +54,7 @@ from practica.billing.models.collections import (  # receivables
 )
 
 __all__ += ["CollectionRecord", "CollectionStep"]
+
+from practica.billing.models.deposits import DailyClose, Deposit
+
+__all__ += ["DailyClose", "Deposit"]

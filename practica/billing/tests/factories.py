@@ -119,3 +119,6 @@ from practica.billing.tests.factories_receivables import (  # noqa: E402  # need
 )
 
 URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_RECEIVABLES)
+from practica.billing.tests.factories_daily import URL_KWARG_BUILDERS_DAILY  # noqa: E402
+
+URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_DAILY)
