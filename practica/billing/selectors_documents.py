@@ -103,7 +103,7 @@ def _invoices(actor: Actor) -> QuerySet[Invoice]:
 def _lines(actor: Actor, invoice: Invoice) -> list[InvoiceLine]:
     return list(
         InvoiceLine.objects.filter(clinic=actor.clinic, invoice=invoice)
-        .select_related("appointment__provider", "provider__provider")
+        .select_related("appointment__provider", "provider")
         .prefetch_related("taxes")
     )
 
@@ -391,8 +391,7 @@ def _service_on(line: InvoiceLine, invoice: Invoice) -> date | None:
 
 
 def _provider(line: InvoiceLine, invoice: Invoice) -> tuple[str, str]:
-    membership = line.provider
-    provider = getattr(membership, "provider", None) if membership else None
+    provider = line.provider
     if provider is None:
         appointment = line.appointment or invoice.appointment
         provider = appointment.provider if appointment is not None else None

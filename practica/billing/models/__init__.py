@@ -2,6 +2,8 @@
 
 from practica.billing.models.catalogue import CatalogItem, Discount, Price, TaxCategory
 from practica.billing.models.codes import ProcedureCode, ProcedureCodeLoad
+from practica.billing.models.collections import CollectionRecord, CollectionStep
+from practica.billing.models.deposits import DailyClose, Deposit
 from practica.billing.models.documents import BillingEmail
 from practica.billing.models.invoices import (
     CreditNote,
@@ -48,13 +50,4 @@ __all__ = [
     "WriteOff",
 ]
 __all__ += ["OnlinePaymentAttempt", "SavedCard", "StripeCustomer", "StripeEvent"]
-from practica.billing.models.collections import (  # receivables
-    CollectionRecord,
-    CollectionStep,
-)
-
-__all__ += ["CollectionRecord", "CollectionStep"]
-
-from practica.billing.models.deposits import DailyClose, Deposit
-
-__all__ += ["DailyClose", "Deposit"]
+__all__ += ["CollectionRecord", "CollectionStep", "DailyClose", "Deposit"]
