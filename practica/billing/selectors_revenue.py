@@ -229,7 +229,7 @@ def _provider_rows(
         .annotate(
             month=ExtractMonth("invoice__issued_on"),
             who=F("provider_id"),
-            name=Coalesce(F("provider__provider__display_name"), name),
+            name=Coalesce(F("provider__display_name"), name),
         )
         .values("who", "name", "month")
         .annotate(net=_money(Sum(_net("line_total", "tax_amount"))))
@@ -245,7 +245,7 @@ def _provider_rows(
         .annotate(
             month=ExtractMonth("credit_note__issued_on"),
             who=F("invoice_line__provider_id"),
-            name=Coalesce(F("invoice_line__provider__provider__display_name"), name),
+            name=Coalesce(F("invoice_line__provider__display_name"), name),
         )
         .values("who", "name", "month")
         .annotate(net=_money(Sum(_minus("amount"))))

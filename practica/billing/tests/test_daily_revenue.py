@@ -108,14 +108,14 @@ def test_revenue_per_provider_per_month(
 ) -> None:
     # when the year's report is read
     report = get_revenue_report(actor=system_actor, year=2026)
-    # then lines without a provider are grouped together, credits subtracted
-    assert [(p.name, p.months[:3], p.total) for p in report.providers] == [
-        (
-            "No provider",
-            (Decimal("150.00"), Decimal("-10.00"), Decimal("40.00")),
-            Decimal("180.00"),
-        )
+    # then each visit's provider carries its line, credits subtracted from the
+    # provider of the line they credit
+    assert sorted((p.months[:3], p.total) for p in report.providers) == [
+        ((Decimal("0.00"), Decimal("0.00"), Decimal("40.00")), Decimal("40.00")),
+        ((Decimal("50.00"), Decimal("-10.00"), Decimal("0.00")), Decimal("40.00")),
+        ((Decimal("100.00"), Decimal("0.00"), Decimal("0.00")), Decimal("100.00")),
     ]
+    assert all(p.provider_id is not None for p in report.providers)
 
 
 @pytest.mark.django_db
