@@ -107,3 +107,6 @@ URL_KWARG_BUILDERS: dict[str, Callable[[Clinic], object]] = {
         ).pk
     ),
 }
+from practica.billing.tests.factories_invoicing import URL_KWARG_BUILDERS_INVOICING  # noqa: E402  # merged last: helper builders
+
+URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_INVOICING)
