@@ -279,8 +279,23 @@ def add_price(
     if provider is not None:
         _check_row(actor, provider.clinic_id)
     value = _money(amount, currency=actor.clinic.currency, field="amount")
+    taken = CatalogueError(
+        "A price for this item and provider already starts on that day.",
+        field="effective_from",
+    )
     try:
         with transaction.atomic():
+            # Checked here too: the unique constraint treats empty providers
+            # as equal only where the database supports NULLS NOT DISTINCT
+            # (PostgreSQL 15+), not on SQLite.
+            CatalogItem.objects.select_for_update().get(clinic=actor.clinic, pk=item.pk)
+            if Price.objects.filter(
+                clinic=actor.clinic,
+                item=item,
+                provider=provider,
+                effective_from=effective_from,
+            ).exists():
+                raise taken
             price = Price.objects.create(
                 clinic=actor.clinic,
                 item=item,
@@ -296,10 +311,7 @@ def add_price(
                 detail=f"item={item.pk} from {effective_from.isoformat()}",
             )
     except IntegrityError:
-        raise CatalogueError(
-            "A price for this item and provider already starts on that day.",
-            field="effective_from",
-        ) from None
+        raise taken from None
     return price
 
 

@@ -665,6 +665,9 @@ def invoice_batch(*, actor: Actor, appointments: Sequence[Appointment]) -> Batch
             )
     logger.info(
         "billing.batch_invoiced",
-        extra={"created": len(result.created), "skipped": result.skipped},
+        extra={
+            "invoices_created": len(result.created),
+            "visits_skipped": result.skipped,
+        },
     )
     return result
