@@ -36,7 +36,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from practica.billing.services.invoices import NewLine, issue_new_invoice, post_issued
 
 from practica.audit.services import record_change
 from practica.billing import benefits
@@ -51,6 +50,7 @@ from practica.billing.models import (
     TaxCategory,
 )
 from practica.billing.pricing import line_for_appointment, price_for
+from practica.billing.services.invoices import NewLine, issue_new_invoice, post_issued
 from practica.billing.taxes import tax_label, taxes_for_line
 from practica.core.money import ZERO, has_valid_places, quantize
 from practica.patients.models import Patient
@@ -410,7 +410,7 @@ def add_appointment_lines(
                 invoice=locked,
                 new=line_for_appointment(actor=actor, appointment=appointment),
             )
-            for appointment in sorted(billable, key=lambda a: a.start_at)
+            for appointment in sorted(billable, key=lambda a: (a.start_at, str(a.pk)))
         ]
         _retotal(locked)
         record_change(
@@ -609,7 +609,7 @@ def _issue_visits(
 ) -> Invoice:
     """An issued invoice for locked, unbilled visits of one patient: one line
     each, through the core's `issue_new_invoice`."""
-    ordered = sorted(visits, key=lambda a: a.start_at)
+    ordered = sorted(visits, key=lambda a: (a.start_at, str(a.pk)))
     return issue_new_invoice(
         actor=actor,
         patient=patient,

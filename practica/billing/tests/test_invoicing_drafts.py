@@ -34,7 +34,11 @@ from practica.billing.tests.factories_invoicing import (
 )
 from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import Appointment
-from practica.scheduling.tests.factories import AppointmentTypeFactory
+from practica.scheduling.tests.factories import (
+    MONDAY,
+    AppointmentTypeFactory,
+    local,
+)
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic
 
@@ -156,6 +160,7 @@ def test_visits_become_one_line_each_and_are_billed_once(
         patient=patient,
         appointment_type=kind,
         status=Appointment.Status.ARRIVED,
+        start_at=local(MONDAY, 14),
     )
     draft = make_draft(clinic, patient=patient)
     # when both are added
