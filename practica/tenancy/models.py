@@ -55,12 +55,21 @@ class TenantModel(TimeStampedModel):
 
 
 class Location(TenantModel):
+    # Rates and rules per region: `billing.taxes` (rates in force in 2026).
     TAX_REGIONS = [
-        ("CA-ON", "Ontario (HST 13%)"),
-        ("CA-BC", "British Columbia (GST 5%, PST 7%)"),
         ("CA-AB", "Alberta (GST 5%)"),
-        ("CA-QC", "Quebec (GST 5%, QST 9.975%)"),
+        ("CA-BC", "British Columbia (GST 5%, PST 7%)"),
+        ("CA-MB", "Manitoba (GST 5%, RST 7%)"),
+        ("CA-NB", "New Brunswick (HST 15%)"),
+        ("CA-NL", "Newfoundland and Labrador (HST 15%)"),
         ("CA-NS", "Nova Scotia (HST 14%)"),
+        ("CA-NT", "Northwest Territories (GST 5%)"),
+        ("CA-NU", "Nunavut (GST 5%)"),
+        ("CA-ON", "Ontario (HST 13%)"),
+        ("CA-PE", "Prince Edward Island (HST 15%)"),
+        ("CA-QC", "Quebec (GST 5%, QST 9.975%)"),
+        ("CA-SK", "Saskatchewan (GST 5%, PST 6%)"),
+        ("CA-YT", "Yukon (GST 5%)"),
         ("US", "United States (no sales tax)"),
     ]
     name = models.CharField(max_length=120)

@@ -84,7 +84,7 @@ def line_taxes(
     return taxes_for_line(
         tax_region=location.tax_region,
         amount=amount,
-        is_taxable=tax_category not in UNTAXED,
+        tax_category=tax_category,
         currency=location.currency,
     )
 

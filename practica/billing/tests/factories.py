@@ -122,3 +122,6 @@ URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_RECEIVABLES)
 from practica.billing.tests.factories_daily import URL_KWARG_BUILDERS_DAILY  # noqa: E402
 
 URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_DAILY)
+from practica.billing.tests.factories_invoicing import URL_KWARG_BUILDERS_INVOICING  # noqa: E402  # merged last: helper builders
+
+URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_INVOICING)

@@ -10,13 +10,8 @@ from practica.billing.taxes import TaxAmount, tax_label, taxes_for_line, total_t
     [
         ("CA-ON", (TaxAmount("HST", Decimal("0.13"), Decimal("13.00")),)),
         ("CA-NS", (TaxAmount("HST", Decimal("0.14"), Decimal("14.00")),)),
-        (
-            "CA-BC",
-            (
-                TaxAmount("GST", Decimal("0.05"), Decimal("5.00")),
-                TaxAmount("PST", Decimal("0.07"), Decimal("7.00")),
-            ),
-        ),
+        # a taxable service pays no BC PST (goods do: test_invoicing_taxes)
+        ("CA-BC", (TaxAmount("GST", Decimal("0.05"), Decimal("5.00")),)),
         ("CA-AB", (TaxAmount("GST", Decimal("0.05"), Decimal("5.00")),)),
         (
             "CA-QC",
@@ -55,8 +50,8 @@ def test_exempt_health_service_has_no_tax(region: str) -> None:
         (Decimal("0.50"), "CA-ON", Decimal("0.07")),
         # QST 9.975% of 85.00 = 8.47875 -> 8.48; GST 4.25
         (Decimal("85.00"), "CA-QC", Decimal("12.73")),
-        # BC: GST 2.25 (44.95*0.05=2.2475 -> 2.25) + PST 3.15 (3.1465 -> 3.15)
-        (Decimal("44.95"), "CA-BC", Decimal("5.40")),
+        # BC service: GST 2.25 (44.95*0.05=2.2475 -> 2.25), no PST
+        (Decimal("44.95"), "CA-BC", Decimal("2.25")),
     ],
 )
 def test_each_component_rounds_half_up_to_the_cent(
@@ -67,8 +62,8 @@ def test_each_component_rounds_half_up_to_the_cent(
 
 
 def test_two_component_label_names_both() -> None:
-    taxes = taxes_for_line(tax_region="CA-BC", amount=Decimal("10"), is_taxable=True)
-    assert tax_label(taxes) == "GST+PST"
+    taxes = taxes_for_line(tax_region="CA-QC", amount=Decimal("10"), is_taxable=True)
+    assert tax_label(taxes) == "GST+QST"
 
 
 def test_unknown_region_is_refused_not_untaxed() -> None:
