@@ -21,8 +21,8 @@ from decimal import Decimal
 from django.db.models import F, Q
 
 from practica.billing.benefits import benefit_for_appointment
+from practica.billing.lines import NewLine
 from practica.billing.models import CatalogItem, Price
-from practica.billing.services.invoices import NewLine
 from practica.billing.taxes import category_for_service
 from practica.core.money import ZERO, quantize
 from practica.scheduling.models import Appointment, Provider

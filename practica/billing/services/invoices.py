@@ -16,55 +16,32 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from practica.audit.services import record_change
 from practica.billing import benefits
 from practica.billing.errors import InvoiceNotAllowedError
+from practica.billing.lines import NewLine
 from practica.billing.locks import lock_appointment
 from practica.billing.models import (
-    CatalogItem,
     Invoice,
     InvoiceLine,
     InvoiceLineTax,
     LedgerEntry,
     TaxCategory,
 )
+from practica.billing.pricing import line_for_appointment
 from practica.billing.services.ledger import next_invoice_number, post_entry
 from practica.billing.taxes import TaxAmount, tax_label, taxes_for_line, total_tax
 from practica.charting.models import ClinicalNote
 from practica.core.money import ZERO, quantize
 from practica.patients.models import Patient
-from practica.scheduling.models import Appointment, Provider
+from practica.scheduling.models import Appointment
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Location
 
 logger = logging.getLogger(__name__)
-
-UNTAXED = (
-    TaxCategory.HEALTH_SERVICE,
-    TaxCategory.ZERO_RATED,
-    TaxCategory.NOT_TAXABLE,
-)
-
-
-@dataclass(frozen=True)
-class NewLine:
-    """A priced line before it is written. `unit_price` x `quantity` less
-    `discount_amount` is what is taxed."""
-
-    description: str
-    unit_price: Decimal
-    tax_category: str = TaxCategory.HEALTH_SERVICE
-    quantity: Decimal = Decimal("1")
-    item: CatalogItem | None = None
-    appointment: Appointment | None = None
-    note: ClinicalNote | None = None
-    provider: Provider | None = None
-    discount_name: str = ""
-    discount_amount: Decimal = ZERO
-    service_code: str = ""
-    benefit: benefits.Benefit | None = None
 
 
 @dataclass(frozen=True)
@@ -227,40 +204,21 @@ def issue_new_invoice(
 
 
 def visit_line(*, actor: Actor, appointment: Appointment) -> NewLine:
-    """The line that bills one visit at its type's price, with any benefit
-    (package visit, membership discount) as its discount."""
-    service = appointment.appointment_type
-    price = quantize(service.price, appointment.location.currency)
-    benefit = benefits.benefit_for_appointment(
-        actor=actor, appointment=appointment, amount=price
-    )
-    local_day = timezone.localdate(appointment.start_at, appointment.location.tz)
-    return NewLine(
-        description=f"{service.name} - {local_day:%Y-%m-%d}",
-        unit_price=price,
-        tax_category=(
-            TaxCategory.TAXABLE_SERVICE
-            if service.is_taxable
-            else TaxCategory.HEALTH_SERVICE
-        ),
-        appointment=appointment,
-        provider=appointment.provider,
-        service_code=service.service_code,
-        discount_name=benefit.label if benefit else "",
-        discount_amount=benefit.discount if benefit else ZERO,
-        benefit=benefit,
-    )
+    """The line that bills one visit: the clinic's fee for its type and
+    provider, with any benefit (package visit, membership) as its discount."""
+    return line_for_appointment(actor=actor, appointment=appointment)
 
 
 def live_invoice_of(appointment: Appointment) -> Invoice | None:
     """The live (not void) service invoice that bills this visit, if any."""
     return (
         Invoice.objects.filter(
+            Q(lines__appointment=appointment) | Q(appointment=appointment),
             clinic_id=appointment.clinic_id,
-            lines__appointment=appointment,
             kind=Invoice.Kind.SERVICE,
         )
         .exclude(status=Invoice.Status.VOID)
+        .order_by("created_at")
         .first()
     )
 

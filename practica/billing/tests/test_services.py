@@ -17,6 +17,7 @@ from practica.billing.models import (
     InvoiceLineTax,
     LedgerEntry,
     Payment,
+    TaxCategory,
 )
 from practica.billing.selectors import (
     account_credit,
@@ -24,14 +25,17 @@ from practica.billing.selectors import (
     patient_balance,
 )
 from practica.billing.services import (
+    NewLine,
     create_invoice_for_appointment,
     create_invoice_for_note,
+    issue_new_invoice,
     record_payment,
     void_invoice,
 )
 from practica.billing.tests.factories import make_invoice
 from practica.charting.models import ClinicalNote
 from practica.charting.tests.factories import ClinicalNoteFactory, SignedNoteFactory
+from practica.patients.tests.factories import PatientFactory
 from practica.scheduling.models import Appointment
 from practica.scheduling.tests.factories import (
     AppointmentFactory,
@@ -96,25 +100,24 @@ def test_exempt_service_is_invoiced_without_tax(
     assert _changes(clinic, "create") == [("billing.invoice", str(invoice.pk))]
 
 
-def test_taxable_item_in_bc_carries_gst_and_pst(
-    clinic: Clinic, system_actor: Actor
-) -> None:
-    # given a taxable item at a British Columbia location
+def test_goods_in_bc_carry_gst_and_pst(clinic: Clinic, system_actor: Actor) -> None:
+    # given a product sold at a British Columbia location
     location = LocationFactory(
         clinic=clinic, tax_region="CA-BC", timezone="America/Vancouver"
     )
-    service = AppointmentTypeFactory(
-        clinic=clinic, price=Decimal("44.95"), is_taxable=True
-    )
-    appointment = AppointmentFactory(
-        clinic=clinic,
-        appointment_type=service,
-        location=location,
-        status=Appointment.Status.COMPLETED,
-    )
+    patient = PatientFactory(clinic=clinic)
     # when it is invoiced
-    invoice = create_invoice_for_appointment(
-        actor=system_actor, appointment=appointment
+    invoice = issue_new_invoice(
+        actor=system_actor,
+        patient=patient,
+        location=location,
+        lines=[
+            NewLine(
+                description="Foam roller",
+                unit_price=Decimal("44.95"),
+                tax_category=TaxCategory.GOODS,
+            )
+        ],
     )
     # then GST and PST are charged separately, each rounded on the line
     assert (invoice.subtotal, invoice.tax_total, invoice.total) == (
