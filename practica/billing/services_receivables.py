@@ -8,7 +8,6 @@ through the ledger (`services.ledger.post_entry`), on a write-off's approval.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from practica.audit.services import record_change
 from practica.billing.errors import BillingError
 from practica.billing.locks import lock_invoice
 from practica.billing.models import (
+    BillingEmail,
     CollectionRecord,
     CollectionStep,
     Invoice,
@@ -30,6 +30,12 @@ from practica.billing.models import (
 from practica.billing.pdf_statement import statement_filename, statement_pdf
 from practica.billing.selectors import _with_balance, invoice_balance
 from practica.billing.selectors_ar import build_statement, default_statement_period
+from practica.billing.services.documents import (
+    DocumentEmailError,
+    failure_message,
+    send_billing_document,
+)
+from practica.billing.services.ledger import post_entry, refresh_status
 from practica.core.money import ZERO, has_valid_places, quantize
 from practica.patients.models import Patient
 from practica.tenancy.actor import Actor
@@ -55,10 +61,6 @@ class CollectionStepError(BillingError):
 
 class CollectionTaskError(BillingError):
     """A worklist task cannot be changed that way."""
-
-
-class DocumentEmailError(BillingError):
-    """The document could not be emailed."""
 
 
 def _check_clinic(actor: Actor, clinic_id: int) -> None:
@@ -155,8 +157,6 @@ def _lock_pending(actor: Actor, write_off: WriteOff) -> WriteOff:
 def approve_write_off(*, actor: Actor, write_off: WriteOff, note: str = "") -> WriteOff:
     """Approve a pending write-off: a WRITE_OFF ledger entry lowers the
     invoice's balance. The balance is re-checked under the invoice's lock."""
-    from practica.billing.services.ledger import post_entry, refresh_status
-
     _check_clinic(actor, write_off.clinic_id)
     text = note.strip()[:REASON_MAX]
     with transaction.atomic():
@@ -346,18 +346,11 @@ def send_document(
     document_id: str,
     subject: str,
     body: str,
-    attachment: tuple[str, bytes, str] | None,
+    attachment: tuple[str, bytes] | None,
 ) -> None:
-    """Hand a billing email to the documents service (its own branch brings
-    `services.documents.send_billing_document`; until it is merged the
-    email is refused with a message, nothing is sent)."""
-    try:
-        documents = importlib.import_module("practica.billing.services.documents")
-    except ImportError:
-        raise DocumentEmailError(
-            "Emailing billing documents is not available yet."
-        ) from None
-    documents.send_billing_document(
+    """Email a billing document through the documents service; a send the
+    mail server refused is raised as a DocumentEmailError with its message."""
+    email = send_billing_document(
         actor=actor,
         patient=patient,
         kind=kind,
@@ -366,14 +359,16 @@ def send_document(
         body=body,
         attachment=attachment,
     )
+    if email.status == BillingEmail.Status.FAILED:
+        raise DocumentEmailError(failure_message(email))
 
 
 def _statement_attachment(
     actor: Actor, patient: Patient, start: dt.date, end: dt.date
-) -> tuple[str, bytes, str]:
+) -> tuple[str, bytes]:
     statement = build_statement(actor=actor, patient=patient, start=start, end=end)
     content = statement_pdf(clinic=actor.clinic, statement=statement)
-    return (statement_filename(statement), content, "application/pdf")
+    return (statement_filename(statement), content)
 
 
 def email_statement(

@@ -48,6 +48,7 @@ from practica.billing.selectors_ar import (
     list_recent_collection_records,
     list_write_offs,
 )
+from practica.billing.services.payments import apply_credit, take_payment
 from practica.billing.services_receivables import (
     StepSpec,
     approve_write_off,
@@ -168,8 +169,6 @@ def patient_account(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse
 @require_POST
 @clinic_view(BILLING_EDIT)
 def patient_payment(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
-    from practica.billing.services.payments import take_payment
-
     actor = get_actor(request)
     patient = get_patient_for_billing(actor=actor, patient_id=patient_id)
     invoices = list_open_invoices(actor=actor, patient=patient)
@@ -195,8 +194,6 @@ def patient_payment(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse
 @require_POST
 @clinic_view(BILLING_EDIT)
 def patient_apply_credit(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
-    from practica.billing.services.payments import apply_credit
-
     actor = get_actor(request)
     patient = get_patient_for_billing(actor=actor, patient_id=patient_id)
     invoices = list_open_invoices(actor=actor, patient=patient)

@@ -21,6 +21,7 @@ class BillingEmail(TenantModel):
         CREDIT_NOTE = "credit_note", "Credit note"
         STATEMENT = "statement", "Statement"
         SUPERBILL = "superbill", "Superbill"
+        REMINDER = "reminder", "Payment reminder"
 
     class Status(models.TextChoices):
         SENT = "sent", "Sent"
