@@ -128,6 +128,10 @@ class PatientMembership(TenantModel):
     plan = models.ForeignKey(
         MembershipPlan, on_delete=models.PROTECT, related_name="memberships"
     )
+    # Where the monthly fee is invoiced (its taxes follow the location).
+    location = models.ForeignKey(
+        "tenancy.Location", on_delete=models.PROTECT, related_name="+"
+    )
     starts_on = models.DateField()
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.ACTIVE
