@@ -24,7 +24,7 @@ from practica.billing.services.benefits import (
     define_membership_plan,
     sell_benefit,
 )
-from practica.billing.services.corrections import void_invoice
+from practica.billing.services.corrections import issue_credit_note, void_invoice
 from practica.billing.services.invoices import create_invoice_for_appointment
 from practica.billing.tests.factories_benefits import (
     BenefitItemFactory,
@@ -246,6 +246,22 @@ def test_voiding_a_visit_gives_the_included_visit_back(clinic: Clinic) -> None:
         actor=actor, appointment=_visit(membership, dt.date(2031, 2, 10))
     )
     assert second.total == Decimal("0.00")
+
+
+def test_a_full_credit_of_a_discounted_visit_releases_its_use(
+    clinic: Clinic,
+) -> None:
+    # given a visit invoiced with the members' discount
+    membership = _member(clinic, visits_per_month=0, percent=Decimal("15"))
+    actor = system_actor_for(clinic)
+    invoice = create_invoice_for_appointment(
+        actor=actor, appointment=_visit(membership, dt.date(2031, 2, 3))
+    )
+    # when the invoice is fully credited
+    issue_credit_note(actor=actor, invoice=invoice, reason="Visit not given")
+    # then its benefit use is released
+    use = BenefitUse.objects.get(clinic=clinic)
+    assert use.released_at is not None
 
 
 def test_voiding_the_sale_cancels_the_membership(clinic: Clinic) -> None:

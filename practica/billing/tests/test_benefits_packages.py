@@ -27,6 +27,7 @@ from practica.billing.models import (
 from practica.billing.services.benefits import define_package_plan
 from practica.billing.services.corrections import issue_credit_note, void_invoice
 from practica.billing.services.invoices import (
+    NewLine,
     create_invoice_for_appointment,
     issue_new_invoice,
     visit_line,
@@ -39,6 +40,7 @@ from practica.billing.tests.factories_benefits import (
     visit,
 )
 from practica.patients.tests.factories import PatientFactory
+from practica.scheduling.models import Appointment
 from practica.scheduling.tests.factories import AppointmentTypeFactory, main_location
 from practica.tenancy.models import Clinic
 from practica.tenancy.tests.factories import system_actor_for
@@ -58,7 +60,9 @@ def _package_and_type(clinic: Clinic, **fields: object) -> PatientPackage:
     return make_package(clinic, types=[massage], **fields)
 
 
-def _covered_visit(package: PatientPackage, day: dt.date = TODAY, hour: int = 10):  # type: ignore[no-untyped-def]  # returns an Appointment
+def _covered_visit(
+    package: PatientPackage, day: dt.date = TODAY, hour: int = 10
+) -> Appointment:
     return visit(
         package.clinic,
         patient=package.patient,
@@ -321,10 +325,8 @@ def test_voiding_the_sale_cancels_the_package(clinic: Clinic) -> None:
     )
 
 
-def test_a_full_credit_note_gives_the_visit_back(clinic: Clinic) -> None:
-    # given a covered visit on a package with a partial price (membership
-    # would do too): a fully creditable invoice needs a total above 0, so use
-    # a package sale's own invoice and a visit invoice at full price
+def test_a_full_credit_of_the_sale_cancels_the_package(clinic: Clinic) -> None:
+    # given a package with its one visit used
     package = _package_and_type(clinic, visits=1)
     actor = system_actor_for(clinic)
     create_invoice_for_appointment(actor=actor, appointment=_covered_visit(package))
@@ -340,8 +342,6 @@ def test_a_full_credit_note_gives_the_visit_back(clinic: Clinic) -> None:
 def test_a_package_item_without_plan_cannot_be_sold(clinic: Clinic) -> None:
     item = BenefitItemFactory(clinic=clinic)
     patient = PatientFactory(clinic=clinic)
-    from practica.billing.services.invoices import NewLine
-
     with pytest.raises(BenefitError) as refused:
         issue_new_invoice(
             actor=system_actor_for(clinic),
@@ -357,8 +357,6 @@ def test_a_package_item_without_plan_cannot_be_sold(clinic: Clinic) -> None:
 
 def test_two_packages_on_one_line_are_refused(clinic: Clinic) -> None:
     plan = make_package_plan(clinic)
-    from practica.billing.services.invoices import NewLine
-
     with pytest.raises(BenefitError) as refused:
         issue_new_invoice(
             actor=system_actor_for(clinic),
