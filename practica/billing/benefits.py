@@ -187,6 +187,20 @@ def _package_label(package: PatientPackage, visit_number: int) -> str:
     )
 
 
+def _included_label(plan: MembershipPlan, visit_number: int) -> str:
+    return (
+        f"Membership: {plan.item.name} (included visit "
+        f"{visit_number} of {plan.visits_per_month} this month)"
+    )
+
+
+def _relabel(line: InvoiceLine, label: str) -> None:
+    """Correct the discount's name on a line still being issued."""
+    if line.discount_name != label[:80]:
+        line.discount_name = label[:80]
+        line.save(update_fields=["discount_name", "updated_at"])
+
+
 def _included_used(membership: PatientMembership, start: dt.date) -> int:
     return BenefitUse.objects.filter(
         clinic_id=membership.clinic_id,
@@ -234,10 +248,7 @@ def benefit_for_appointment(
             used = _included_used(membership, period_start(membership.starts_on, day))
             if used < plan.visits_per_month:
                 return Benefit(
-                    label=(
-                        f"Membership: {plan.item.name} (included visit "
-                        f"{used + 1} of {plan.visits_per_month} this month)"
-                    ),
+                    label=_included_label(plan, used + 1),
                     discount=amount,
                     source=SOURCE_MEMBERSHIP_VISIT,
                     source_id=membership.pk,
@@ -280,6 +291,9 @@ def _use_package(
     used = BenefitUse.objects.filter(package=package, released_at__isnull=True).count()
     if used >= package.visits:
         raise _refuse("This package has no visits left.")
+    # Lines priced together (one invoice for several visits) were all priced
+    # as the next visit; number this one as it really is.
+    _relabel(line, _package_label(package, used + 1))
     return BenefitUse(
         kind=BenefitUse.Kind.PACKAGE_VISIT, package=package, discount=line.unit_price
     )
@@ -291,7 +305,7 @@ def _use_membership(
     membership = (
         PatientMembership.objects.select_for_update()
         .filter(clinic=actor.clinic, pk=benefit.source_id)
-        .select_related("plan")
+        .select_related("plan__item")
         .first()
     )
     if membership is None or membership.starts_on > day:
@@ -305,8 +319,11 @@ def _use_membership(
             discount=line.discount_amount,
         )
     start = period_start(membership.starts_on, day)
-    if _included_used(membership, start) >= membership.plan.visits_per_month:
+    used = _included_used(membership, start)
+    plan = membership.plan
+    if used >= plan.visits_per_month:
         raise _refuse("This month's included visits are used up.")
+    _relabel(line, _included_label(plan, used + 1))
     return BenefitUse(
         kind=BenefitUse.Kind.MEMBERSHIP_VISIT,
         membership=membership,

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import DatabaseError, transaction
 from django.db.models import Sum
 from time_machine import TimeMachineFixture
 
@@ -247,3 +248,10 @@ def test_voiding_a_used_cards_sale_is_refused(clinic: Clinic) -> None:
     with pytest.raises(BenefitError):
         void_invoice(actor=actor, invoice=sale.invoice, reason="Not wanted")
     assert Invoice.objects.get(pk=sale.invoice.pk).status == Invoice.Status.ISSUED
+
+
+def test_card_entries_cannot_be_rewritten(clinic: Clinic) -> None:
+    sale = make_gift_card_sale(clinic)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        GiftCardEntry.objects.filter(card=sale.card).update(amount=Decimal("999.00"))
+    assert gift_card_balance(sale.card) == Decimal("100.00")

@@ -135,6 +135,29 @@ def test_visits_are_numbered_in_order(clinic: Clinic) -> None:
     ]
 
 
+def test_two_visits_on_one_invoice_are_numbered_apart(clinic: Clinic) -> None:
+    # given two covered visits priced together, before either is recorded
+    package = _package_and_type(clinic)
+    actor = system_actor_for(clinic)
+    lines = [
+        visit_line(actor=actor, appointment=_covered_visit(package, hour=h))
+        for h in (9, 11)
+    ]
+    # when one invoice bills both
+    invoice = issue_new_invoice(
+        actor=actor,
+        patient=package.patient,
+        location=main_location(clinic),
+        lines=lines,
+    )
+    # then each line names its own visit
+    assert [line.discount_name for line in invoice.lines.all()] == [
+        "Package: 10 massages (visit 1 of 10)",
+        "Package: 10 massages (visit 2 of 10)",
+    ]
+    assert invoice.total == Decimal("0.00")
+
+
 def test_an_exhausted_package_gives_nothing(clinic: Clinic) -> None:
     # given a package of 2 visits, both used
     package = _package_and_type(clinic, visits=2)
