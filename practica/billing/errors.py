@@ -58,3 +58,11 @@ class CodeFileError(BillingError):
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"Nothing was loaded: the file has {count} {noun}.")
         self.problems = list(problems)
+
+
+class RefundError(BillingError):
+    """The refund is larger than what the payment has left, or malformed."""
+
+
+class CreditNoteError(BillingError):
+    """The credit note asks for more than the invoice can still be credited."""

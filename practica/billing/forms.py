@@ -8,7 +8,8 @@ from django import forms
 
 from practica.billing.models import Invoice, Payment
 from practica.billing.selectors import OPEN
-from practica.billing.services import REFERENCE_MAX, VOID_REASON_MAX
+from practica.billing.services.corrections import REASON_MAX as VOID_REASON_MAX
+from practica.billing.services.payments import REFERENCE_MAX
 
 STATUS_CHOICES = [
     ("", "All"),

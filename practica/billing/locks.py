@@ -1,11 +1,14 @@
 """Row locks taken by billing services, always in this order: appointment,
-invoice counter, invoice (the audit chain, locked by `record_change`, comes
-last). On SQLite every atomic block is BEGIN IMMEDIATE, so writers are already
-serialised and `select_for_update` is a no-op."""
+invoice counter, payments, invoices (by id), then the audit chain (locked by
+`record_change`). On SQLite every atomic block is BEGIN IMMEDIATE, so writers
+are already serialised and `select_for_update` is a no-op."""
 
 from __future__ import annotations
 
-from practica.billing.models import Invoice, InvoiceCounter
+import uuid
+from collections.abc import Iterable
+
+from practica.billing.models import Invoice, InvoiceCounter, Payment
 from practica.scheduling.models import Appointment
 from practica.tenancy.models import Clinic
 
@@ -25,4 +28,30 @@ def lock_counter(clinic: Clinic) -> InvoiceCounter:
 def lock_invoice(invoice: Invoice) -> Invoice:
     return Invoice.objects.select_for_update().get(
         clinic_id=invoice.clinic_id, pk=invoice.pk
+    )
+
+
+def lock_invoices(clinic_id: int, ids: Iterable[object]) -> dict[object, Invoice]:
+    """Several invoices, locked in id order (so two payments never deadlock)."""
+    rows = (
+        Invoice.objects.select_for_update()
+        .filter(clinic_id=clinic_id, pk__in=list(ids))
+        .order_by("pk")
+    )
+    return {row.pk: row for row in rows}
+
+
+def lock_payment(payment: Payment) -> Payment:
+    return Payment.objects.select_for_update().get(
+        clinic_id=payment.clinic_id, pk=payment.pk
+    )
+
+
+def lock_patient_payments(clinic_id: int, patient_id: uuid.UUID) -> list[Payment]:
+    """A patient's payments, oldest first, locked: spending account credit
+    reads and moves them."""
+    return list(
+        Payment.objects.select_for_update()
+        .filter(clinic_id=clinic_id, patient_id=patient_id)
+        .order_by("received_at", "pk")
     )

@@ -8,7 +8,7 @@ whatever its length).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,10 +25,12 @@ from django.db.models.functions import Coalesce, Round
 
 from practica.audit.services import record_view
 from practica.billing.models import (
+    CreditNote,
     Invoice,
     InvoiceLine,
     LedgerEntry,
     Payment,
+    Refund,
 )
 from practica.charting.models import ClinicalNote
 from practica.core.money import ZERO, quantize
@@ -82,26 +84,41 @@ class InvoiceDetail:
     invoice: Invoice
     lines: list[InvoiceLine]
     taxes: list[TaxSummary]
-    payments: list[Payment]
+    # Payments with money on this invoice, each annotated `applied` (what of
+    # it is on this invoice now).
+    payments: Sequence[Payment]
+    credit_notes: list[CreditNote]
     balance: Decimal
 
     @property
     def paid(self) -> Decimal:
-        return sum((p.amount for p in self.payments), ZERO)
+        return sum((p.applied for p in self.payments), ZERO)  # type: ignore[attr-defined]  # annotated in _load_detail
+
+    @property
+    def credited(self) -> Decimal:
+        return sum((c.total for c in self.credit_notes), ZERO)
 
     @property
     def is_payable(self) -> bool:
-        return self.invoice.status != Invoice.Status.VOID and self.balance > ZERO
+        return self.invoice.status in Invoice.OPEN_STATUSES and self.balance > ZERO
 
     @property
     def is_voidable(self) -> bool:
-        return self.invoice.status != Invoice.Status.VOID and not self.payments
+        return self.invoice.status not in (Invoice.Status.VOID, Invoice.Status.DRAFT)
+
+    @property
+    def is_creditable(self) -> bool:
+        return self.is_voidable
 
 
 @dataclass(frozen=True)
 class ReceiptDetail:
+    """A payment, its refunds, and the invoice it was taken against (None for
+    a payment made to the account)."""
+
     payment: Payment
-    detail: InvoiceDetail
+    detail: InvoiceDetail | None
+    refunds: list[Refund]
 
 
 def summarise_taxes(lines: Iterable[InvoiceLine]) -> list[TaxSummary]:
@@ -129,14 +146,26 @@ def _load_detail(actor: Actor, invoice_id: uuid.UUID) -> InvoiceDetail:
         pk=invoice_id,
     )
     lines = list(InvoiceLine.objects.filter(invoice=invoice).prefetch_related("taxes"))
-    payments = list(
-        Payment.objects.filter(invoice=invoice).select_related("received_by")
+    on_invoice = Sum(
+        "ledger_entries__amount", filter=Q(ledger_entries__invoice=invoice)
     )
+    payments = [
+        payment
+        for payment in Payment.objects.filter(ledger_entries__invoice=invoice)
+        .annotate(on_invoice=on_invoice)
+        .select_related("received_by")
+        .order_by("received_at")
+        if (payment.on_invoice or ZERO) < ZERO
+    ]
+    for payment in payments:
+        payment.applied = quantize(-payment.on_invoice)  # type: ignore[attr-defined]  # annotated above
+    credit_notes = list(CreditNote.objects.filter(invoice=invoice).order_by("number"))
     return InvoiceDetail(
         invoice=invoice,
         lines=lines,
         taxes=summarise_taxes(lines),
         payments=payments,
+        credit_notes=credit_notes,
         balance=quantize(invoice.balance),  # type: ignore[attr-defined]  # annotated by _with_balance
     )
 
@@ -160,9 +189,14 @@ def get_payment_for(*, actor: Actor, payment_id: uuid.UUID) -> ReceiptDetail:
     payment = scoped_get_or_404(
         actor, Payment.objects.select_related("received_by"), pk=payment_id
     )
-    detail = _load_detail(actor, payment.invoice_id)
+    detail = (
+        _load_detail(actor, payment.invoice_id)
+        if payment.invoice_id is not None
+        else None
+    )
+    refunds = list(Refund.objects.filter(payment=payment).order_by("refunded_at"))
     record_view(actor=actor, obj=payment, patient_id=payment.patient_id)
-    return ReceiptDetail(payment=payment, detail=detail)
+    return ReceiptDetail(payment=payment, detail=detail, refunds=refunds)
 
 
 def get_appointment_for(*, actor: Actor, appointment_id: uuid.UUID) -> Appointment:
@@ -234,3 +268,27 @@ def patient_balance(*, actor: Actor, patient: Patient) -> Decimal:
         total=Sum("amount")
     )["total"]
     return quantize(total) if total is not None else ZERO
+
+
+def account_credit(*, actor: Actor, patient: Patient) -> Decimal:
+    """Money the patient paid that is not applied to any invoice."""
+    total = LedgerEntry.objects.filter(
+        clinic=actor.clinic, patient=patient, invoice__isnull=True
+    ).aggregate(total=Sum("amount"))["total"]
+    return -quantize(total) if total is not None else ZERO
+
+
+def payment_unapplied(*, actor: Actor, payment: Payment) -> Decimal:
+    """What of one payment sits as account credit."""
+    total = LedgerEntry.objects.filter(
+        clinic=actor.clinic, payment=payment, invoice__isnull=True
+    ).aggregate(total=Sum("amount"))["total"]
+    return -quantize(total) if total is not None else ZERO
+
+
+def payment_refundable(*, actor: Actor, payment: Payment) -> Decimal:
+    """What can still be refunded from one payment."""
+    total = Refund.objects.filter(clinic=actor.clinic, payment=payment).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return payment.amount - (quantize(total) if total is not None else ZERO)

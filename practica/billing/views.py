@@ -180,5 +180,5 @@ def invoice_pdf(request: HttpRequest, invoice_id: uuid.UUID) -> HttpResponse:
 def receipt_pdf(request: HttpRequest, payment_id: uuid.UUID) -> HttpResponse:
     receipt = get_payment_for(actor=get_actor(request), payment_id=payment_id)
     return _pdf_response(
-        pdf.receipt_pdf(receipt), f"receipt-{receipt.detail.invoice.number}.pdf"
+        pdf.receipt_pdf(receipt), f"receipt-{str(receipt.payment.pk)[:8]}.pdf"
     )

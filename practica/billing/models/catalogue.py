@@ -83,7 +83,7 @@ class Price(TenantModel):
         CatalogItem, on_delete=models.PROTECT, related_name="prices"
     )
     provider = models.ForeignKey(
-        "tenancy.Membership",
+        "scheduling.Provider",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -175,7 +175,7 @@ class InvoiceLine(TenantModel):
     )
     # Who gave the service: revenue per provider reads it.
     provider = models.ForeignKey(
-        "tenancy.Membership",
+        "scheduling.Provider",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

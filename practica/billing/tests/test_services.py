@@ -18,7 +18,11 @@ from practica.billing.models import (
     LedgerEntry,
     Payment,
 )
-from practica.billing.selectors import invoice_balance, patient_balance
+from practica.billing.selectors import (
+    account_credit,
+    invoice_balance,
+    patient_balance,
+)
 from practica.billing.services import (
     create_invoice_for_appointment,
     create_invoice_for_note,
@@ -63,7 +67,8 @@ def test_exempt_service_is_invoiced_without_tax(
     invoice = create_invoice_for_appointment(
         actor=system_actor, appointment=appointment
     )
-    # then one untaxed line carries the service, and the ledger holds the charge
+    # then one untaxed line carries the service and day, the ledger the charge
+    local_day = appointment.start_at.astimezone(appointment.location.tz)
     assert (invoice.number, invoice.status) == (1, Invoice.Status.ISSUED)
     assert (invoice.subtotal, invoice.tax_total, invoice.total) == (
         Decimal("95.00"),
@@ -74,7 +79,15 @@ def test_exempt_service_is_invoiced_without_tax(
         invoice.lines.values_list(
             "description", "service_code", "unit_price", "tax_name", "line_total"
         )
-    ) == [("Physio follow-up", "PT02", Decimal("95.00"), "", Decimal("95.00"))]
+    ) == [
+        (
+            f"Physio follow-up - {local_day:%Y-%m-%d}",
+            "PT02",
+            Decimal("95.00"),
+            "",
+            Decimal("95.00"),
+        )
+    ]
     assert list(LedgerEntry.objects.values_list("kind", "amount", "invoice")) == [
         ("charge", Decimal("95.00"), invoice.pk)
     ]
@@ -402,16 +415,32 @@ def test_void_needs_a_short_reason(
     assert LedgerEntry.objects.count() == 1
 
 
-def test_paid_invoice_needs_a_refund_before_void(
+def test_void_of_a_part_paid_invoice_moves_the_payment_to_credit(
     clinic: Clinic, system_actor: Actor
 ) -> None:
+    # given an invoice of 100.00 with 20.00 paid
     invoice = make_invoice(clinic)
     record_payment(actor=system_actor, invoice=invoice, method="cash", amount="20")
-    with pytest.raises(InvoiceVoidError, match="refund them first"):
-        void_invoice(actor=system_actor, invoice=invoice, reason="Changed mind")
+    # when it is voided
+    void_invoice(actor=system_actor, invoice=invoice, reason="Changed mind")
+    # then it owes nothing, and the 20.00 is the patient's account credit
     invoice.refresh_from_db()
-    assert invoice.status == Invoice.Status.PARTIALLY_PAID
-    assert LedgerEntry.objects.count() == 2
+    assert invoice.status == Invoice.Status.VOID
+    assert invoice_balance(actor=system_actor, invoice=invoice) == Decimal("0.00")
+    assert account_credit(actor=system_actor, patient=invoice.patient) == Decimal(
+        "20.00"
+    )
+    assert patient_balance(actor=system_actor, patient=invoice.patient) == Decimal(
+        "-20.00"
+    )
+    kinds = list(LedgerEntry.objects.order_by("pk").values_list("kind", "amount"))
+    assert kinds == [
+        ("charge", Decimal("100.00")),
+        ("payment", Decimal("-20.00")),
+        ("allocation", Decimal("20.00")),
+        ("allocation", Decimal("-20.00")),
+        ("void", Decimal("-100.00")),
+    ]
 
 
 def test_void_twice_is_refused(clinic: Clinic, system_actor: Actor) -> None:

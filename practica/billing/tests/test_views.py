@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from practica.audit.models import AuditEntry
 from practica.billing.models import Invoice, LedgerEntry, Payment
+from practica.billing.selectors import account_credit
 from practica.billing.tests.factories import make_invoice, make_payment
 from practica.charting.models import ClinicalNote
 from practica.charting.tests.factories import ClinicalNoteFactory, SignedNoteFactory
@@ -14,6 +15,7 @@ from practica.scheduling.models import Appointment
 from practica.scheduling.tests.factories import AppointmentFactory
 from practica.tenancy.models import Clinic, Membership
 from practica.tenancy.permissions import BILLING, FRONT_DESK, PROVIDER
+from practica.tenancy.tests.factories import system_actor_for
 
 MemberFactory = Callable[..., Membership]
 ClientFor = Callable[[Membership], Client]
@@ -148,14 +150,15 @@ def test_invoice_detail_query_count(
     make_payment(clinic, invoice=invoice, amount=Decimal("1.00"))
     make_payment(clinic, invoice=invoice, amount=Decimal("2.00"))
     url = reverse("billing:invoice-detail", kwargs={"invoice_id": invoice.pk})
-    # session, user, membership + roles; invoice, lines, line taxes, payments;
+    # session, user, membership + roles; invoice, lines, line taxes, payments,
+    # credit notes;
     # the audit entry (savepoint, chain lock, insert, chain update, release);
     # the session's activity stamp (savepoint, update, release)
     with django_assert_num_queries(QUERIES_DETAIL):  # type: ignore[operator]
         client.get(url)
 
 
-QUERIES_DETAIL = 16
+QUERIES_DETAIL = 17
 
 
 @pytest.mark.parametrize(
@@ -361,7 +364,7 @@ def test_void_without_reason_is_422(clinic: Clinic, billing_client: Client) -> N
     assert invoice.status == Invoice.Status.ISSUED
 
 
-def test_void_of_paid_invoice_says_refund_first(
+def test_void_of_paid_invoice_keeps_the_money_as_credit(
     clinic: Clinic, billing_client: Client
 ) -> None:
     payment = make_payment(clinic)
@@ -369,8 +372,10 @@ def test_void_of_paid_invoice_says_refund_first(
         reverse("billing:invoice-void", kwargs={"invoice_id": payment.invoice_id}),
         {"reason": "Changed mind"},
     )
-    assert response.status_code == 422
-    assert "refund them first" in response.content.decode()
+    assert response.status_code == 302
+    assert Invoice.objects.get(pk=payment.invoice_id).status == Invoice.Status.VOID
+    actor = system_actor_for(clinic)
+    assert account_credit(actor=actor, patient=payment.patient) == Decimal("40.00")
 
 
 def test_invoice_pdf(clinic: Clinic, billing_client: Client) -> None:
