@@ -19,6 +19,7 @@ from practica.billing.models import (
     CatalogItem,
     GiftCard,
     GiftCardEntry,
+    Invoice,
     MembershipPlan,
     PackagePlan,
     PatientMembership,
@@ -130,3 +131,13 @@ def gift_card_balance_of(*, actor: Actor, card: GiftCard) -> Decimal:
         total=Sum("amount")
     )["total"]
     return quantize(total if total is not None else ZERO, card.currency)
+
+
+def list_gift_cards_sold_on(*, actor: Actor, invoice: Invoice) -> list[GiftCard]:
+    """The cards an invoice sold (for its page and receipt: the last four
+    characters only; the full code is shown once, when it is issued)."""
+    return list(
+        _with_balance(
+            GiftCard.objects.filter(clinic=actor.clinic, sale_line__invoice=invoice)
+        ).order_by("created_at")
+    )

@@ -21,6 +21,7 @@ from practica.billing.models import (
     Payment,
 )
 from practica.billing.selectors import invoice_balance
+from practica.billing.selectors_benefits import list_gift_cards_sold_on
 from practica.billing.services.benefits import (
     redeem_gift_card,
     refund_to_gift_card,
@@ -255,3 +256,11 @@ def test_card_entries_cannot_be_rewritten(clinic: Clinic) -> None:
     with pytest.raises(DatabaseError), transaction.atomic():
         GiftCardEntry.objects.filter(card=sale.card).update(amount=Decimal("999.00"))
     assert gift_card_balance(sale.card) == Decimal("100.00")
+
+
+def test_an_invoices_cards_are_listed_by_last_four(clinic: Clinic) -> None:
+    sale = make_gift_card_sale(clinic, amount=Decimal("40.00"))
+    (card,) = list_gift_cards_sold_on(
+        actor=system_actor_for(clinic), invoice=sale.invoice
+    )
+    assert (card.code_last4, card.balance) == (sale.code[-4:], Decimal("40.00"))

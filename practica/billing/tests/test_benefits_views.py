@@ -41,6 +41,7 @@ ClientFor = Callable[[Membership], Client]
 # session, user, membership, roles, the patient, audit chain and row,
 # packages, memberships, gift cards, and the forms' choices
 PATIENT_PAGE_QUERIES = 22
+PLANS_PAGE_QUERIES = 11
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +80,22 @@ def test_plans_page_lists_plans_and_hides_the_forms_from_billing(
     assert "10 massages" in body
     assert "$900.00" in body
     assert "Define a package" not in body
+
+
+def test_plans_page_query_count_does_not_grow(
+    clinic: Clinic,
+    owner_client: Client,
+    django_assert_num_queries: Callable[..., AbstractContextManager[object]],
+) -> None:
+    make_package_plan(clinic)
+    url = reverse("billing:benefits-plans")
+    owner_client.get(url)
+    with django_assert_num_queries(PLANS_PAGE_QUERIES):
+        owner_client.get(url)
+    for _ in range(3):
+        make_package_plan(clinic)
+    with django_assert_num_queries(PLANS_PAGE_QUERIES):
+        owner_client.get(url)
 
 
 def test_owner_defines_a_package_plan(clinic: Clinic, owner_client: Client) -> None:
