@@ -494,13 +494,22 @@ def _sell_membership(*, actor: Actor, line: InvoiceLine, invoice: Invoice) -> No
     assert line.item is not None  # the caller checked the kind
     plan = _plan_for(line.item)
     assert isinstance(plan, MembershipPlan)
-    if PatientMembership.objects.filter(
-        clinic=actor.clinic,
-        patient_id=invoice.patient_id,
-        plan=plan,
-        status=PatientMembership.Status.ACTIVE,
-    ).exists():
-        # A running membership's monthly fee (see `bill_memberships`).
+    if (
+        MembershipPeriod.objects.filter(
+            clinic=actor.clinic,
+            membership__patient_id=invoice.patient_id,
+            membership__plan=plan,
+            invoice__isnull=True,
+        ).exists()
+        or PatientMembership.objects.filter(
+            clinic=actor.clinic,
+            patient_id=invoice.patient_id,
+            plan=plan,
+            status=PatientMembership.Status.ACTIVE,
+        ).exists()
+    ):
+        # A month's fee being billed (`bill_memberships`), or a fee line for
+        # a running membership: not a new membership.
         return
     starts_on = invoice.issued_on or timezone.localdate()
     membership = PatientMembership.objects.create(

@@ -325,6 +325,7 @@ class Migration(migrations.Migration):
                 (
                     "invoice",
                     models.ForeignKey(
+                        null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to="billing.invoice",

@@ -160,7 +160,11 @@ class MembershipPeriod(TenantModel):
         PatientMembership, on_delete=models.PROTECT, related_name="periods"
     )
     starts_on = models.DateField()
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="+")
+    # Empty only inside the billing transaction, between the month's row and
+    # its invoice (see `services.benefits.bill_memberships`).
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["starts_on"]

@@ -460,6 +460,11 @@ def _bill_month(
             return None
         plan = locked.plan
         end = add_months(locked.starts_on, _month_index(locked.starts_on, start) + 1)
+        # The month's row first: the hook sees a pending month and knows the
+        # line is this membership's fee, not a new membership sold.
+        period = MembershipPeriod.objects.create(
+            clinic=actor.clinic, membership=locked, starts_on=start
+        )
         invoice = issue_new_invoice(
             actor=actor,
             patient=locked.patient,
@@ -479,9 +484,8 @@ def _bill_month(
             memo="Membership fee",
             due_on=start,
         )
-        MembershipPeriod.objects.create(
-            clinic=actor.clinic, membership=locked, starts_on=start, invoice=invoice
-        )
+        period.invoice = invoice
+        period.save(update_fields=["invoice", "updated_at"])
     return invoice
 
 

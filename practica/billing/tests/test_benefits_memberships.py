@@ -141,9 +141,18 @@ def test_billing_stops_at_the_cancellation(clinic: Clinic) -> None:
         reason="Moving away",
     )
     billed = bill_memberships(actor=actor, today=dt.date(2031, 6, 1))
+    # Feb 28 only: Mar 31 is the end; the fee bills the old membership and
+    # starts no new one
     assert len(billed) == 1
     membership.refresh_from_db()
     assert membership.status == PatientMembership.Status.CANCELLED
+    assert PatientMembership.objects.filter(clinic=clinic).count() == 1
+    assert (
+        MembershipPeriod.objects.get(
+            membership=membership, starts_on=dt.date(2031, 2, 28)
+        ).invoice
+        == billed[0]
+    )
 
 
 def test_cancel_refuses_twice_and_an_end_before_the_start(clinic: Clinic) -> None:
