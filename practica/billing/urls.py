@@ -2,6 +2,7 @@ from django.urls import path
 
 from practica.billing import (
     views,
+    views_benefits,
     views_catalogue,
     views_codes,
     views_documents,
@@ -295,4 +296,50 @@ urlpatterns += [
     ),
     path("batch/", views_drafts.batch, name="batch"),
     path("batch/invoice/", views_drafts.batch_invoice, name="batch-invoice"),
+    path("benefits/plans/", views_benefits.benefit_plans, name="benefits-plans"),
+    path(
+        "benefits/plans/packages/",
+        views_benefits.package_plan_create,
+        name="benefits-package-plan-create",
+    ),
+    path(
+        "benefits/plans/memberships/",
+        views_benefits.membership_plan_create,
+        name="benefits-membership-plan-create",
+    ),
+    path(
+        "benefits/patients/<uuid:patient_id>/",
+        views_benefits.patient_benefit_list,
+        name="benefits-patient",
+    ),
+    path(
+        "benefits/patients/<uuid:patient_id>/sell/",
+        views_benefits.benefit_sell,
+        name="benefits-sell",
+    ),
+    path(
+        "benefits/patients/<uuid:patient_id>/gift-cards/",
+        views_benefits.gift_card_sell,
+        name="benefits-gift-card-sell",
+    ),
+    path(
+        "benefits/patients/<uuid:patient_id>/memberships/cancel/",
+        views_benefits.membership_cancel,
+        name="benefits-membership-cancel",
+    ),
+    path(
+        "benefits/gift-cards/<uuid:gift_card_id>/code/",
+        views_benefits.gift_card_code_reissue,
+        name="benefits-gift-card-code",
+    ),
+    path(
+        "invoices/<uuid:invoice_id>/gift-card/",
+        views_benefits.gift_card_redeem_form,
+        name="benefits-gift-card-redeem-form",
+    ),
+    path(
+        "invoices/<uuid:invoice_id>/gift-card/redeem/",
+        views_benefits.gift_card_redeem,
+        name="benefits-gift-card-redeem",
+    ),
 ]

@@ -1,5 +1,15 @@
 """Billing's models, one module per sub-entity (see each module's docstring)."""
 
+from practica.billing.models.benefits import (
+    BenefitUse,
+    GiftCard,
+    GiftCardEntry,
+    MembershipPeriod,
+    MembershipPlan,
+    PackagePlan,
+    PatientMembership,
+    PatientPackage,
+)
 from practica.billing.models.catalogue import CatalogItem, Discount, Price, TaxCategory
 from practica.billing.models.codes import ProcedureCode, ProcedureCodeLoad
 from practica.billing.models.collections import CollectionRecord, CollectionStep
@@ -30,17 +40,25 @@ from practica.billing.models.online import (
 
 __all__ = [
     "LEDGER_DELETE_MESSAGE",
+    "BenefitUse",
     "BillingEmail",
     "CatalogItem",
     "CreditNote",
     "CreditNoteLine",
     "Discount",
+    "GiftCard",
+    "GiftCardEntry",
     "Invoice",
     "InvoiceCounter",
     "InvoiceLine",
     "InvoiceLineTax",
     "LedgerEntry",
     "LedgerEntryQuerySet",
+    "MembershipPeriod",
+    "MembershipPlan",
+    "PackagePlan",
+    "PatientMembership",
+    "PatientPackage",
     "Payment",
     "Price",
     "ProcedureCode",

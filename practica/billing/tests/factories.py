@@ -15,6 +15,7 @@ from django.utils import timezone
 from practica.billing.models import Invoice, Payment, ProcedureCode, ProcedureCodeLoad
 from practica.billing.services import create_invoice_for_appointment, record_payment
 from practica.billing.services_codes import load_procedure_codes
+from practica.billing.tests.factories_benefits import URL_KWARG_BUILDERS_BENEFITS
 from practica.charting.tests.factories import SignedNoteFactory
 from practica.patients.models import Patient
 from practica.scheduling.models import Appointment
@@ -125,3 +126,4 @@ URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_DAILY)
 from practica.billing.tests.factories_invoicing import URL_KWARG_BUILDERS_INVOICING  # noqa: E402  # merged last: helper builders
 
 URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_INVOICING)
+URL_KWARG_BUILDERS.update(URL_KWARG_BUILDERS_BENEFITS)
