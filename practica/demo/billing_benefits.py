@@ -29,6 +29,8 @@ from practica.billing.models import (
     PatientPackage,
     TaxCategory,
 )
+from practica.billing.selectors import account_credit, invoice_balance
+from practica.billing.services import apply_credit, void_invoice
 from practica.billing.services.benefits import (
     bill_memberships,
     define_membership_plan,
@@ -127,13 +129,23 @@ def _use_visits(
         status=Appointment.Status.COMPLETED,
         start_at__date__gte=package.purchased_on,
     ).order_by("start_at")
-    used = 0
-    for appointment in visits:
-        if used >= most:
-            break
-        if live_invoice_of(appointment) is None:
-            create_invoice_for_appointment(actor=actor, appointment=appointment)
-            used += 1
+    for appointment in visits[:most]:
+        billed = live_invoice_of(appointment)
+        if billed is not None:
+            # The visit history billed it before the package was on file:
+            # void that, so the package covers the visit; anything paid on it
+            # goes toward the package.
+            void_invoice(
+                actor=actor, invoice=billed, reason="Covered by the patient's package"
+            )
+        create_invoice_for_appointment(actor=actor, appointment=appointment)
+    sale = package.sale_line.invoice
+    credit = account_credit(actor=actor, patient=sale.patient)
+    balance = invoice_balance(actor=actor, invoice=sale)
+    if credit > 0 and balance > 0:
+        apply_credit(
+            actor=actor, patient=sale.patient, invoice=sale, amount=min(credit, balance)
+        )
 
 
 def seed_benefits(clinic: Clinic, *, today: dt.date) -> dict[str, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from practica.billing.models import Invoice
+from practica.billing.models import Invoice, TaxCategory
 from practica.billing.services.invoices import NewLine, issue_new_invoice
 from practica.billing.services_receivables import (
     approve_write_off,
@@ -52,7 +52,12 @@ def seed_receivables(clinic: Clinic, *, today: dt.date) -> dict[str, int]:
     location = Location.objects.filter(clinic=clinic).order_by("pk").first()
     patients = list(Patient.objects.filter(clinic=clinic).order_by("pk")[:8])
     if location is None or not patients:
-        return {"steps": 0, "invoices": 0, "write_offs": 0, "collection_records": 0}
+        return {
+            "steps": 0,
+            "overdue invoices": 0,
+            "write_offs": 0,
+            "collection_records": 0,
+        }
     steps = use_recommended_steps(actor=system)
     invoices: list[Invoice] = []
     for n, days in enumerate(OVERDUE_DAYS):
@@ -64,7 +69,7 @@ def seed_receivables(clinic: Clinic, *, today: dt.date) -> dict[str, int]:
                 NewLine(
                     description="Treatment (demo, overdue)",
                     unit_price=PRICE,
-                    tax_category="",
+                    tax_category=TaxCategory.HEALTH_SERVICE,
                 )
             ],
         )
@@ -94,7 +99,7 @@ def seed_receivables(clinic: Clinic, *, today: dt.date) -> dict[str, int]:
     run = run_collections(actor=system, today=today)
     return {
         "steps": len(steps),
-        "invoices": len(invoices),
+        "overdue invoices": len(invoices),
         "write_offs": write_offs,
         "collection_records": run.emails_sent + run.emails_not_sent + run.tasks_created,
     }

@@ -36,7 +36,7 @@ def seed_stripe(clinic: Clinic, *, today: date) -> dict[str, int]:
         .select_related("patient")
         .order_by("number")
     )
-    counts = {"cards": 0, "payments": 0, "refunds": 0}
+    counts = {"saved cards": 0, "online card payments": 0, "card refunds": 0}
     seen: set[object] = set()
     for invoice in invoices:
         if invoice.patient_id in seen or len(seen) == 2:
@@ -62,7 +62,7 @@ def seed_stripe(clinic: Clinic, *, today: date) -> dict[str, int]:
                 "consented_at": timezone.now(),
             },
         )
-        counts["cards"] += int(made)
+        counts["saved cards"] += int(made)
         if n != 1:
             continue
         due = invoice_balance(actor=actor, invoice=invoice)
@@ -82,7 +82,7 @@ def seed_stripe(clinic: Clinic, *, today: date) -> dict[str, int]:
             external_id=external_id,
             invoice=invoice,
         )
-        counts["payments"] += 0 if existed else 1
+        counts["online card payments"] += 0 if existed else 1
         refund_id = f"re_demo_{clinic.pk}_1"
         if not Refund.objects.filter(clinic=clinic, external_id=refund_id).exists():
             refund_payment(
@@ -93,5 +93,5 @@ def seed_stripe(clinic: Clinic, *, today: date) -> dict[str, int]:
                 reason="Goodwill: part refunded to the card",
                 external_id=refund_id,
             )
-            counts["refunds"] += 1
+            counts["card refunds"] += 1
     return counts

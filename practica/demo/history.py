@@ -28,6 +28,7 @@ from practica.billing.models import (
     InvoiceLineTax,
     LedgerEntry,
     Payment,
+    TaxCategory,
 )
 from practica.billing.taxes import tax_label, taxes_for_line, total_tax
 from practica.charting.models import ClinicalNote, NoteTemplate
@@ -41,7 +42,9 @@ from practica.scheduling.models import Appointment, AppointmentType, Provider
 from practica.tenancy.models import Clinic, Location
 
 ContentFactory = Callable[..., Mapping[str, object]]  # demo.notes.note_content
-PAID_SHARE = 0.85
+# Share of invoices paid, by the invoice's age in days: most patients pay at
+# the visit; a few old balances stay open (the AR aging and collections demo).
+PAID_SHARE_BY_AGE = ((30, 0.85), (120, 0.95), (None, 0.99))
 # (method, weight, shortest and longest delay after the invoice, in minutes)
 PAYMENT_METHODS = (
     (Payment.Method.CARD, 60, 1, 10),
@@ -211,7 +214,14 @@ def _add_visit(
     line = InvoiceLine(
         clinic=clinic,
         invoice=invoice,
-        description=service.name[:200],
+        appointment_id=visit.id,
+        provider=provider,
+        tax_category=(
+            TaxCategory.TAXABLE_SERVICE
+            if service.is_taxable
+            else TaxCategory.HEALTH_SERVICE
+        ),
+        description=f"{service.name} - {invoice.issued_on:%Y-%m-%d}"[:200],
         service_code=service.service_code,
         quantity=Decimal("1"),
         unit_price=price,
@@ -280,7 +290,9 @@ def _maybe_payment(
 ) -> Payment | None:
     """A payment in full for most invoices; none when the patient has not paid
     yet (or the payment would arrive after `now`)."""
-    is_paid = rng.random() < PAID_SHARE
+    age = (now - invoiced_at).days
+    share = next(p for limit, p in PAID_SHARE_BY_AGE if limit is None or age < limit)
+    is_paid = rng.random() < share
     method, _, shortest, longest = rng.choices(
         PAYMENT_METHODS, weights=[m[1] for m in PAYMENT_METHODS]
     )[0]

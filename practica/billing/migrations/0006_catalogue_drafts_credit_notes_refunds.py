@@ -418,7 +418,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='price',
-            constraint=models.UniqueConstraint(fields=('item', 'provider', 'effective_from'), name='price_one_per_day', nulls_distinct=False),
+            constraint=models.UniqueConstraint(condition=models.Q(('provider__isnull', False)), fields=('item', 'provider', 'effective_from'), name='price_one_per_provider_day'),
+        ),
+        migrations.AddConstraint(
+            model_name='price',
+            constraint=models.UniqueConstraint(condition=models.Q(('provider__isnull', True)), fields=('item', 'effective_from'), name='price_one_clinic_fee_per_day'),
         ),
         migrations.AddConstraint(
             model_name='price',

@@ -95,10 +95,17 @@ class Price(TenantModel):
     class Meta:
         ordering = ["item", "provider", "-effective_from"]
         constraints = [
+            # Two partial constraints, not one with nulls_distinct=False, which
+            # SQLite cannot enforce.
             models.UniqueConstraint(
                 fields=["item", "provider", "effective_from"],
-                name="price_one_per_day",
-                nulls_distinct=False,
+                condition=models.Q(provider__isnull=False),
+                name="price_one_per_provider_day",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "effective_from"],
+                condition=models.Q(provider__isnull=True),
+                name="price_one_clinic_fee_per_day",
             ),
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="price_not_negative"

@@ -19,8 +19,16 @@ def test_seed_stripe_adds_cards_a_card_payment_and_a_refund(clinic: Clinic) -> N
     counts = seed_stripe(clinic, today=dt.date(2026, 3, 2))
     again = seed_stripe(clinic, today=dt.date(2026, 3, 2))
     # then
-    assert counts == {"cards": 2, "payments": 1, "refunds": 1}
-    assert again == {"cards": 0, "payments": 0, "refunds": 0}
+    assert counts == {
+        "saved cards": 2,
+        "online card payments": 1,
+        "card refunds": 1,
+    }
+    assert again == {
+        "saved cards": 0,
+        "online card payments": 0,
+        "card refunds": 0,
+    }
     payment = Payment.objects.get(method=Payment.Method.CARD_ONLINE)
     assert payment.external_id.startswith("pi_demo_")
     refund = Refund.objects.get()

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from practica.demo.billing import seed_billing
 from practica.demo.chart import seed_chart
 from practica.demo.generator import (
     DEMO_PASSWORD,
@@ -77,6 +78,7 @@ class Command(BaseCommand):
         today = timezone.localdate(timezone.now(), zoneinfo.ZoneInfo(TIMEZONE))
         extras = seed_scheduling(result.clinic, today=today)
         extras.update(seed_chart(result.clinic, today=today))
+        extras.update(seed_billing(result.clinic, today=today))
         elapsed = time.perf_counter() - started
         counts = {**result.counts, **extras}
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
