@@ -31,7 +31,7 @@ from practica.patients.selectors import get_patient_for
 from practica.scheduling.models import Appointment
 from practica.scheduling.selectors import list_patient_appointments
 from practica.tenancy.access import scoped_get_or_404
-from practica.tenancy.permissions import BILLING_VIEW
+from practica.tenancy.permissions import BILLING_BALANCE
 
 if TYPE_CHECKING:
     from practica.labs.models import LabResult
@@ -128,7 +128,7 @@ def get_chart_for(
         ),
         balance=(
             patient_balance(actor=actor, patient=patient)
-            if actor.can(BILLING_VIEW)
+            if actor.can(BILLING_BALANCE)
             else None
         ),
         overdue_notes=list_patient_overdue_notes(actor=actor, patient=patient, now=now),

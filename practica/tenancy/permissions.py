@@ -15,6 +15,10 @@ CHART_SIGN = "chart.sign"
 # submit it. It shows the form's questions, never a patient's answers: reading
 # a submission needs CHART_VIEW. Front desk holds it (normal clinic practice).
 FORMS_FILL = "forms.fill"
+# A patient's balance and account credit (on the patient's page and chart
+# banner), nothing more: invoices, payments and every other billing page need
+# BILLING_VIEW, held by the billing, admin and owner roles only.
+BILLING_BALANCE = "billing.balance"
 BILLING_VIEW = "billing.view"
 BILLING_EDIT = "billing.edit"
 AUDIT_VIEW = "audit.view"
@@ -29,6 +33,7 @@ ALL_PERMISSIONS = (
     CHART_EDIT,
     CHART_SIGN,
     FORMS_FILL,
+    BILLING_BALANCE,
     BILLING_VIEW,
     BILLING_EDIT,
     AUDIT_VIEW,
@@ -50,7 +55,7 @@ ROLE_NAMES = {
 }
 
 _DESK = (PATIENTS_VIEW, PATIENTS_EDIT, SCHEDULE_VIEW, SCHEDULE_EDIT, FORMS_FILL)
-_MONEY = (BILLING_VIEW, BILLING_EDIT)
+_MONEY = (BILLING_BALANCE, BILLING_VIEW, BILLING_EDIT)
 _ADMIN = (*_DESK, *_MONEY, AUDIT_VIEW, CLINIC_MANAGE)
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -58,6 +63,9 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     OWNER: (*_ADMIN, CHART_VIEW),
     ADMIN: _ADMIN,
     PROVIDER: (*_DESK, CHART_VIEW, CHART_EDIT, CHART_SIGN),
-    FRONT_DESK: (*_DESK, *_MONEY),
+    # The desk sees what a patient owes, to ask at check-out; taking payments
+    # and every billing page belong to the billing role (a clinic can give the
+    # desk person that role too).
+    FRONT_DESK: (*_DESK, BILLING_BALANCE),
     BILLING: (PATIENTS_VIEW, SCHEDULE_VIEW, *_MONEY),
 }
