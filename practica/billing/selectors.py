@@ -112,13 +112,28 @@ class InvoiceDetail:
 
 
 @dataclass(frozen=True)
-class ReceiptDetail:
-    """A payment, its refunds, and the invoice it was taken against (None for
-    a payment made to the account)."""
+class Allocation:
+    invoice: Invoice
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentDetail:
+    """A payment, where its money is now (invoices and account credit), and
+    its refunds."""
 
     payment: Payment
-    detail: InvoiceDetail | None
+    allocations: list[Allocation]
+    unapplied: Decimal
     refunds: list[Refund]
+
+    @property
+    def refunded(self) -> Decimal:
+        return sum((r.amount for r in self.refunds), ZERO)
+
+    @property
+    def refundable(self) -> Decimal:
+        return self.payment.amount - self.refunded
 
 
 def summarise_taxes(lines: Iterable[InvoiceLine]) -> list[TaxSummary]:
@@ -184,19 +199,45 @@ def get_invoice_for_update(*, actor: Actor, invoice_id: uuid.UUID) -> Invoice:
     )
 
 
-def get_payment_for(*, actor: Actor, payment_id: uuid.UUID) -> ReceiptDetail:
-    """A payment with its invoice (for a receipt); a view is audited."""
+def get_payment_for(*, actor: Actor, payment_id: uuid.UUID) -> PaymentDetail:
+    """A payment with where its money went and its refunds; a view is audited.
+    Four queries: the payment, its ledger sums per invoice, those invoices,
+    its refunds."""
     payment = scoped_get_or_404(
-        actor, Payment.objects.select_related("received_by"), pk=payment_id
+        actor, Payment.objects.select_related("patient", "received_by"), pk=payment_id
     )
-    detail = (
-        _load_detail(actor, payment.invoice_id)
-        if payment.invoice_id is not None
-        else None
+    sums = list(
+        LedgerEntry.objects.filter(payment=payment)
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    invoices = Invoice.objects.in_bulk(
+        [row["invoice"] for row in sums if row["invoice"] is not None]
+    )
+    allocations = [
+        Allocation(invoice=invoices[row["invoice"]], amount=-quantize(row["total"]))
+        for row in sums
+        if row["invoice"] is not None and row["total"] < 0
+    ]
+    allocations.sort(key=lambda a: a.invoice.number or 0)
+    unapplied = -sum(
+        (quantize(row["total"]) for row in sums if row["invoice"] is None), ZERO
     )
     refunds = list(Refund.objects.filter(payment=payment).order_by("refunded_at"))
     record_view(actor=actor, obj=payment, patient_id=payment.patient_id)
-    return ReceiptDetail(payment=payment, detail=detail, refunds=refunds)
+    return PaymentDetail(
+        payment=payment, allocations=allocations, unapplied=unapplied, refunds=refunds
+    )
+
+
+def get_payment_for_update(*, actor: Actor, payment_id: uuid.UUID) -> Payment:
+    """The payment a POST acts on; the service's change entry is its audit."""
+    return scoped_get_or_404(actor, Payment.objects.all(), pk=payment_id)
+
+
+def get_patient_for_balance(*, actor: Actor, patient_id: uuid.UUID) -> Patient:
+    return scoped_get_or_404(actor, Patient.objects.all(), pk=patient_id)
 
 
 def get_appointment_for(*, actor: Actor, appointment_id: uuid.UUID) -> Appointment:

@@ -21,6 +21,22 @@ urlpatterns = [
     ),
     path("invoices/<uuid:invoice_id>/void/", views.invoice_void, name="invoice-void"),
     path(
+        "invoices/<uuid:invoice_id>/credit-notes/",
+        views.credit_note_create,
+        name="credit-note-create",
+    ),
+    path("payments/<uuid:payment_id>/", views.payment_detail, name="payment-detail"),
+    path(
+        "payments/<uuid:payment_id>/refund/",
+        views.payment_refund,
+        name="payment-refund",
+    ),
+    path(
+        "patients/<uuid:patient_id>/balance/",
+        views.patient_balance_card,
+        name="patient-balance",
+    ),
+    path(
         "invoices/<uuid:invoice_id>/invoice.pdf", views.invoice_pdf, name="invoice-pdf"
     ),
     path(

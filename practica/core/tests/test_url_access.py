@@ -97,6 +97,8 @@ PHI_KWARGS = {
     "note_id",
     "invoice_id",
     "payment_id",
+    "credit_note_id",
+    "us_invoice_id",
     "series_id",
     "waitlist_entry_id",
     "attendance_id",
