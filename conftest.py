@@ -11,7 +11,13 @@ from practica.patients.models import Patient
 from practica.patients.tests.factories import PatientFactory
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic, Membership
-from practica.tenancy.permissions import ALL_PERMISSIONS, FRONT_DESK, OWNER, PROVIDER
+from practica.tenancy.permissions import (
+    ALL_PERMISSIONS,
+    BILLING,
+    FRONT_DESK,
+    OWNER,
+    PROVIDER,
+)
 from practica.tenancy.tests.factories import actor_for, make_clinic, make_member
 
 
@@ -76,6 +82,16 @@ def front_desk_member(clinic: Clinic) -> Membership:
 @pytest.fixture
 def front_desk_actor(front_desk_member: Membership) -> Actor:
     return actor_for(front_desk_member)
+
+
+@pytest.fixture
+def billing_member(clinic: Clinic) -> Membership:
+    return make_member(clinic, [BILLING])
+
+
+@pytest.fixture
+def billing_actor(billing_member: Membership) -> Actor:
+    return actor_for(billing_member)
 
 
 @pytest.fixture

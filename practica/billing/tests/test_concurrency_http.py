@@ -37,7 +37,7 @@ from practica.tenancy.services import add_member, create_clinic
 def clinic_with_desk(slug, email, appointments):
     clinic = create_clinic(name=slug.title(), slug=slug)
     desk = User.objects.create_user(email, "{PASSWORD}", full_name="Desk Person")
-    add_member(clinic=clinic, user=desk, role_keys=["front_desk"])
+    add_member(clinic=clinic, user=desk, role_keys=["billing"])
     ids = [
         str(AppointmentFactory(
             clinic=clinic, status=Appointment.Status.COMPLETED

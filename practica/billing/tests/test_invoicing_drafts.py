@@ -339,12 +339,12 @@ def test_visits_of_another_patient_or_not_given_are_refused(
     assert InvoiceLine.objects.count() == 0
 
 
-def test_a_front_desk_member_may_edit_drafts_and_a_provider_may_not(
-    clinic: Clinic, front_desk_actor: Actor, provider_actor: Actor
+def test_a_billing_member_may_edit_drafts_and_a_provider_may_not(
+    clinic: Clinic, billing_actor: Actor, provider_actor: Actor
 ) -> None:
     draft = make_draft(clinic)
     add_custom_line(
-        actor=front_desk_actor, invoice=draft, description="x", unit_price=Decimal(1)
+        actor=billing_actor, invoice=draft, description="x", unit_price=Decimal(1)
     )
     with pytest.raises(DraftError, match="may not change invoices"):
         add_custom_line(

@@ -17,7 +17,7 @@ from practica.billing.code_files import MAX_FILE_BYTES
 from practica.billing.models import ProcedureCode, ProcedureCodeLoad
 from practica.billing.tests.factories import ProcedureCodeFactory, load_codes
 from practica.tenancy.models import Clinic, Membership
-from practica.tenancy.permissions import ADMIN, BILLING, FRONT_DESK, OWNER, PROVIDER
+from practica.tenancy.permissions import ADMIN, BILLING, OWNER, PROVIDER
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +183,7 @@ def test_a_bad_form_is_refused_naming_the_field(
     assert not ProcedureCode.objects.filter(clinic=clinic).exists()
 
 
-@pytest.mark.parametrize("role", [BILLING, FRONT_DESK])
+@pytest.mark.parametrize("role", [BILLING])
 def test_billing_staff_read_the_list_but_cannot_load(
     role: str, clinic: Clinic, member_factory: MemberFactory, client_for: ClientFor
 ) -> None:

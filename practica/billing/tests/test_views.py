@@ -14,7 +14,7 @@ from practica.charting.tests.factories import ClinicalNoteFactory, SignedNoteFac
 from practica.scheduling.models import Appointment
 from practica.scheduling.tests.factories import AppointmentFactory
 from practica.tenancy.models import Clinic, Membership
-from practica.tenancy.permissions import BILLING, FRONT_DESK, PROVIDER
+from practica.tenancy.permissions import BILLING, PROVIDER
 from practica.tenancy.tests.factories import system_actor_for
 
 MemberFactory = Callable[..., Membership]
@@ -150,7 +150,8 @@ def test_invoice_detail_query_count(
     make_payment(clinic, invoice=invoice, amount=Decimal("1.00"))
     make_payment(clinic, invoice=invoice, amount=Decimal("2.00"))
     url = reverse("billing:invoice-detail", kwargs={"invoice_id": invoice.pk})
-    # session, user, membership + roles; invoice, lines, line taxes, payments,
+    # session, user, membership + roles; the draft check; invoice, lines, line
+    # taxes, payments,
     # credit notes; the email panel (payment ids, payments, credit notes, sends);
     # the audit entry (savepoint, chain lock, insert, chain update, release);
     # the session's activity stamp (savepoint, update, release)
@@ -158,7 +159,7 @@ def test_invoice_detail_query_count(
         client.get(url)
 
 
-QUERIES_DETAIL = 21
+QUERIES_DETAIL = 22
 
 
 @pytest.mark.parametrize(
@@ -214,12 +215,12 @@ def test_invoice_of_other_clinic_is_404(
     )
 
 
-def test_front_desk_invoices_an_appointment(
+def test_billing_clerk_invoices_an_appointment(
     clinic: Clinic, member_factory: MemberFactory, client_for: ClientFor
 ) -> None:
     # given a completed appointment
     appointment = AppointmentFactory(clinic=clinic, status=Appointment.Status.COMPLETED)
-    client = client_for(member_factory(clinic, [FRONT_DESK]))
+    client = client_for(member_factory(clinic, [BILLING]))
     url = reverse(
         "billing:invoice-from-appointment", kwargs={"appointment_id": appointment.pk}
     )

@@ -41,7 +41,7 @@ def _journey(clinic: Clinic, visits: int) -> Patient:
     ("role", "kinds"),
     [
         ("provider", {"appointment", "note"}),
-        ("front_desk", {"appointment", "invoice", "payment"}),
+        ("front_desk", {"appointment"}),
         ("billing", {"appointment", "invoice", "payment"}),
         ("owner", {"appointment", "note", "invoice", "payment"}),
     ],
@@ -109,7 +109,7 @@ def test_a_policy_fee_is_named_as_such_on_the_timeline(
     clinic: Clinic, member_factory: Callable[..., Membership]
 ) -> None:
     # given a no-show charged the clinic's fee
-    desk = actor_for(member_factory(clinic, ["front_desk"]))
+    desk = actor_for(member_factory(clinic, ["billing"]))
     missed = make_appointment(clinic, status=Appointment.Status.NO_SHOW)
     fee = charge_policy_fee(
         actor=desk,
