@@ -99,6 +99,14 @@ class InvoiceDetail:
         return sum((c.total for c in self.credit_notes), ZERO)
 
     @property
+    def written_off(self) -> Decimal:
+        """What approved write-offs took off: the rest of the ledger's story
+        (total = paid + credited + written off + balance), no extra query."""
+        if self.invoice.status in (Invoice.Status.VOID, Invoice.Status.DRAFT):
+            return ZERO
+        return self.invoice.total - self.paid - self.credited - self.balance
+
+    @property
     def is_payable(self) -> bool:
         return self.invoice.status in Invoice.OPEN_STATUSES and self.balance > ZERO
 

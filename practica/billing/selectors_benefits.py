@@ -6,6 +6,7 @@ query per list, so a page costs the same whatever a patient holds.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Round
+from django.utils import timezone
 
 from practica.audit.services import record_view
 from practica.billing.models import (
@@ -88,6 +90,8 @@ class PatientBenefits:
     packages: Sequence[PatientPackage]
     memberships: Sequence[PatientMembership]
     gift_cards: Sequence[GiftCard]
+    # The clinic's today, to tell expired packages and cards from valid ones.
+    today: dt.date
 
 
 def get_patient_for_benefits(*, actor: Actor, patient_id: uuid.UUID) -> Patient:
@@ -119,6 +123,9 @@ def patient_benefits(*, actor: Actor, patient: Patient) -> PatientBenefits:
         packages=packages,
         memberships=memberships,
         gift_cards=gift_cards,
+        # The server's date: a label only (the hook checks expiry by the
+        # visit's local date), and no extra query for a location's zone.
+        today=timezone.localdate(),
     )
 
 
