@@ -17,6 +17,7 @@ from practica.billing.models import (
     LedgerEntry,
     Payment,
     Refund,
+    WriteOff,
 )
 from practica.billing.selectors import (
     account_credit,
@@ -34,12 +35,22 @@ from practica.billing.services import (
     take_payment,
     void_invoice,
 )
+from practica.billing.services_receivables import (
+    approve_write_off,
+    request_write_off,
+)
 from practica.billing.tests.factories import make_invoice
 from practica.core.money import ZERO
 from practica.patients.models import Patient
 from practica.patients.tests.factories import PatientFactory
 from practica.tenancy.actor import Actor
-from practica.tenancy.tests.factories import make_clinic, system_actor_for
+from practica.tenancy.permissions import BILLING, OWNER
+from practica.tenancy.tests.factories import (
+    actor_for,
+    make_clinic,
+    make_member,
+    system_actor_for,
+)
 
 CENT = Decimal("0.01")
 METHODS = st.sampled_from(["cash", "card", "etransfer", "cheque"])
@@ -60,6 +71,7 @@ step = st.one_of(
     st.tuples(st.just("refund"), INDEX, CENTS, st.just("")),
     st.tuples(st.just("credit_note"), INDEX, CENTS, st.just("")),
     st.tuples(st.just("void"), INDEX, st.just(0), st.just("")),
+    st.tuples(st.just("write_off"), INDEX, CENTS, st.just("")),
 )
 steps = st.lists(step, max_size=14)
 
@@ -72,7 +84,12 @@ def _pick(rows: list, index: int):  # type: ignore[no-untyped-def, type-arg]
     return rows[index % len(rows)] if rows else None
 
 
-def _apply(actor: Actor, patients: list[Patient], step: tuple) -> None:  # type: ignore[type-arg]
+def _apply(
+    actor: Actor,
+    patients: list[Patient],
+    step: tuple,  # type: ignore[type-arg]
+    staff: tuple[Actor, Actor],
+) -> None:
     kind, index, cents, extra = step
     invoices = list(
         Invoice.objects.filter(clinic=actor.clinic)
@@ -154,6 +171,16 @@ def _apply(actor: Actor, patients: list[Patient], step: tuple) -> None:  # type:
             )
         elif kind == "void" and invoice is not None:
             void_invoice(actor=actor, invoice=invoice, reason="Property test")
+        elif kind == "write_off" and invoice is not None:
+            clerk, owner = staff
+            balance = invoice_balance(actor=actor, invoice=invoice)
+            asked = request_write_off(
+                actor=clerk,
+                invoice=invoice,
+                amount=_amount(cents, balance),
+                reason="Property test",
+            )
+            approve_write_off(actor=owner, write_off=asked)
     except BillingError:
         pass  # a refusal must change nothing; the checks below prove it
 
@@ -173,8 +200,11 @@ def _check(actor: Actor, patients: list[Patient]) -> None:
         applied = -_sum(entries.filter(kind__in=["payment", "allocation"]))
         credited = _sum(CreditNote.objects.filter(invoice=invoice), "total")
         voided = -_sum(entries.filter(kind="void"))
-        # every invoice: what it asks for less what was paid, credited or voided
-        assert balance == invoice.total - applied - credited - voided
+        written_off = _sum(WriteOff.objects.filter(invoice=invoice, status="approved"))
+        assert -_sum(entries.filter(kind="write_off")) == written_off
+        # every invoice: what it asks for less what was paid, credited, written
+        # off or voided
+        assert balance == invoice.total - applied - credited - written_off - voided
         assert invoice_balance(actor=actor, invoice=invoice) == balance
         assert listed[invoice.pk] == balance
         assert invoice.total == invoice.subtotal + invoice.tax_total
@@ -246,14 +276,28 @@ def _check(actor: Actor, patients: list[Patient]) -> None:
         ("void", 0, 0, ""),
     ]
 )
+# Part written off, then credited beyond what the write-off left.
+@example(
+    steps=[
+        ("invoice", 0, 10000, False),
+        ("pay", 0, 3000, "cash"),
+        ("write_off", 0, 5000, ""),
+        ("credit_note", 0, -1, ""),
+        ("refund", 0, -1, ""),
+    ]
+)
 def test_balances_reconcile_after_any_sequence(db: None, steps: list) -> None:  # type: ignore[type-arg]
     # given a fresh clinic with two patients (a new clinic per example, since
     # the database is shared by all examples of this test)
     clinic = make_clinic()
     actor = system_actor_for(clinic)
     patients = [PatientFactory(clinic=clinic) for _ in range(2)]
+    staff = (
+        actor_for(make_member(clinic, [BILLING])),
+        actor_for(make_member(clinic, [OWNER])),
+    )
     for one in steps:
         # when one more money operation is attempted
-        _apply(actor, patients, one)
+        _apply(actor, patients, one, staff)
         # then every balance still reconciles with the documents and the ledger
         _check(actor, patients)
