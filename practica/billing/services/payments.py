@@ -301,6 +301,31 @@ def _payment_money_on(invoice: Invoice) -> list[tuple[Payment, Decimal]]:
     return [(p, amounts[p.pk]) for p in ordered]
 
 
+def _allocate(
+    *, actor: Actor, payment: Payment, invoice: Invoice, amount: Decimal, memo: str
+) -> None:
+    """Move `amount` of a payment's money between the account and an invoice:
+    positive from the account onto the invoice, negative back to the account.
+    Two ALLOCATION entries that sum to zero for the patient."""
+    post_entry(
+        actor=actor,
+        patient_id=payment.patient_id,
+        kind=LedgerEntry.Kind.ALLOCATION,
+        amount=amount,
+        payment=payment,
+        memo=memo,
+    )
+    post_entry(
+        actor=actor,
+        patient_id=payment.patient_id,
+        kind=LedgerEntry.Kind.ALLOCATION,
+        amount=-amount,
+        invoice=invoice,
+        payment=payment,
+        memo=memo,
+    )
+
+
 def move_to_credit(*, actor: Actor, invoice: Invoice, amount: Decimal) -> Decimal:
     """Take up to `amount` of payments' money off a (locked) invoice and keep
     it as account credit, newest payment first. Returns what was moved."""
@@ -309,22 +334,12 @@ def move_to_credit(*, actor: Actor, invoice: Invoice, amount: Decimal) -> Decima
         if left <= ZERO:
             break
         share = min(on_invoice, left)
-        post_entry(
+        _allocate(
             actor=actor,
-            patient_id=invoice.patient_id,
-            kind=LedgerEntry.Kind.ALLOCATION,
-            amount=share,
+            payment=payment,
             invoice=invoice,
-            payment=payment,
-            memo=f"Taken off invoice {invoice.number} to account credit",
-        )
-        post_entry(
-            actor=actor,
-            patient_id=invoice.patient_id,
-            kind=LedgerEntry.Kind.ALLOCATION,
             amount=-share,
-            payment=payment,
-            memo=f"Account credit from invoice {invoice.number}",
+            memo=f"Taken off invoice {invoice.number} to account credit",
         )
         left -= share
     refresh_status(actor=actor, invoice=invoice)
@@ -368,21 +383,11 @@ def apply_credit(
             share = min(unapplied, left)
             if share <= ZERO:
                 continue
-            post_entry(
+            _allocate(
                 actor=actor,
-                patient_id=patient.pk,
-                kind=LedgerEntry.Kind.ALLOCATION,
-                amount=share,
                 payment=payment,
-                memo=f"Account credit applied to invoice {locked.number}",
-            )
-            post_entry(
-                actor=actor,
-                patient_id=patient.pk,
-                kind=LedgerEntry.Kind.ALLOCATION,
-                amount=-share,
                 invoice=locked,
-                payment=payment,
+                amount=share,
                 memo=f"Account credit applied to invoice {locked.number}",
             )
             left -= share
@@ -511,21 +516,11 @@ def _take_back(actor: Actor, payment: Payment, amount: Decimal) -> None:
         if left <= ZERO:
             break
         share = min(on_invoice[row.pk], left)
-        post_entry(
+        _allocate(
             actor=actor,
-            patient_id=payment.patient_id,
-            kind=LedgerEntry.Kind.ALLOCATION,
-            amount=share,
+            payment=payment,
             invoice=row,
-            payment=payment,
-            memo=f"Taken off invoice {row.number} for a refund",
-        )
-        post_entry(
-            actor=actor,
-            patient_id=payment.patient_id,
-            kind=LedgerEntry.Kind.ALLOCATION,
             amount=-share,
-            payment=payment,
             memo=f"Taken off invoice {row.number} for a refund",
         )
         refresh_status(actor=actor, invoice=row)

@@ -440,8 +440,8 @@ def test_void_of_a_part_paid_invoice_moves_the_payment_to_credit(
     assert kinds == [
         ("charge", Decimal("100.00")),
         ("payment", Decimal("-20.00")),
-        ("allocation", Decimal("20.00")),
         ("allocation", Decimal("-20.00")),
+        ("allocation", Decimal("20.00")),
         ("void", Decimal("-100.00")),
     ]
 
