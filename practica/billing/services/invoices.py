@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from practica.audit.services import record_change
@@ -210,17 +209,27 @@ def visit_line(*, actor: Actor, appointment: Appointment) -> NewLine:
 
 
 def live_invoice_of(appointment: Appointment) -> Invoice | None:
-    """The live (not void) service invoice that bills this visit, if any."""
-    return (
-        Invoice.objects.filter(
-            Q(lines__appointment=appointment) | Q(appointment=appointment),
+    """The live (not void) service invoice that bills this visit, if any:
+    one that names it (a single-visit invoice) or has a line for it. Two
+    indexed lookups: an OR across the line join would scan every invoice."""
+    live = Invoice.objects.filter(
+        clinic_id=appointment.clinic_id, kind=Invoice.Kind.SERVICE
+    ).exclude(status=Invoice.Status.VOID)
+    named = live.filter(appointment=appointment).order_by("created_at").first()
+    if named is not None:
+        return named
+    line = (
+        InvoiceLine.objects.filter(
             clinic_id=appointment.clinic_id,
-            kind=Invoice.Kind.SERVICE,
+            appointment=appointment,
+            invoice__kind=Invoice.Kind.SERVICE,
         )
-        .exclude(status=Invoice.Status.VOID)
+        .exclude(invoice__status=Invoice.Status.VOID)
+        .select_related("invoice")
         .order_by("created_at")
         .first()
     )
+    return line.invoice if line is not None else None
 
 
 def check_billable(appointment: Appointment) -> None:
