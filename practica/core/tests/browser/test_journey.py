@@ -63,7 +63,9 @@ def test_front_desk_and_provider_walk_a_patients_journey(
     # given a clinic with a physiotherapist working every day, 08:00-20:00
     clinic = make_clinic("Lakeside Physio")
     location = Location.objects.get(clinic=clinic)
-    make_member(clinic, ["front_desk"], email="desk@lakeside.test")
+    # The desk person also holds the billing role, as in many small clinics:
+    # the front desk role alone sees balances, not invoices.
+    make_member(clinic, ["front_desk", "billing"], email="desk@lakeside.test")
     physio = make_member(clinic, ["provider"], email="physio@lakeside.test")
     provider = ensure_provider(
         clinic=clinic,
