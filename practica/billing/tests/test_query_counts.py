@@ -18,11 +18,12 @@ from practica.tenancy.models import Clinic, Membership
 
 pytestmark = pytest.mark.django_db
 
-# Session, access, the note and its appointment, the appointment lock, the live
-# invoice checks (named on the invoice, then on a line), pricing (the type's item, its fee rows, package and membership
-# benefits), the draft row, its line and taxes, the counter lock, the numbered
-# update, the ledger entry and the audit entry. The session is not
-# saved: a first page stamped its activity, rewritten only when 30 seconds old.
+# Session, access, the note and its appointment, the appointment lock, the
+# live-invoice checks (named on the invoice, then on a line), pricing (the
+# type's item, its fee rows, package and membership benefits), the draft row,
+# its line and taxes, the counter lock, the numbered update, the ledger entry
+# and the audit entry. The session is not saved: a first page stamped its
+# activity, rewritten only when 30 seconds old.
 INVOICE_FROM_NOTE_QUERIES = 28
 
 
