@@ -31,6 +31,9 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dateutil.relativedelta import (  # type: ignore[import-untyped]  # python-dateutil ships no stubs
+    relativedelta,
+)
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -84,14 +87,8 @@ class Benefit:
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, or the month's last day when it is shorter
     (a membership started on the 31st renews on the 30th, 28th...)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has a 28th")  # pragma: no cover
+    shifted: dt.date = day + relativedelta(months=months)
+    return shifted
 
 
 def period_start(starts_on: dt.date, day: dt.date) -> dt.date:
