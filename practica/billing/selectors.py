@@ -244,7 +244,10 @@ def get_payment_for_update(*, actor: Actor, payment_id: uuid.UUID) -> Payment:
     return scoped_get_or_404(actor, Payment.objects.all(), pk=payment_id)
 
 
-def get_patient_for_balance(*, actor: Actor, patient_id: uuid.UUID) -> Patient:
+def get_patient_for_billing(*, actor: Actor, patient_id: uuid.UUID) -> Patient:
+    """The patient a billing page or POST acts on, scoped to the clinic (a
+    guessed id of another clinic's patient is a 404 and a denied entry); the
+    page's own view entry or the service's change entry is its audit."""
     return scoped_get_or_404(actor, Patient.objects.all(), pk=patient_id)
 
 

@@ -327,11 +327,6 @@ def _balance_and_credit(actor: Actor, patient: Patient) -> tuple[Decimal, Decima
     return quantize(sums["balance"]), quantize(sums["credit"])
 
 
-def get_patient_for_billing(*, actor: Actor, patient_id: uuid.UUID) -> Patient:
-    """The patient a billing POST acts on; the service's change is the audit."""
-    return scoped_get_or_404(actor, Patient.objects.all(), pk=patient_id)
-
-
 def list_open_invoices(*, actor: Actor, patient: Patient) -> list[Invoice]:
     """The patient's open invoices, oldest first, each with `balance`."""
     invoices = Invoice.objects.filter(

@@ -94,10 +94,6 @@ class PatientBenefits:
     today: dt.date
 
 
-def get_patient_for_benefits(*, actor: Actor, patient_id: uuid.UUID) -> Patient:
-    return scoped_get_or_404(actor, Patient.objects.all(), pk=patient_id)
-
-
 def patient_benefits(*, actor: Actor, patient: Patient) -> PatientBenefits:
     """What the patient bought ahead: packages (with visits used), memberships
     and the gift cards the patient bought (with balances)."""

@@ -29,7 +29,7 @@ from practica.billing.selectors import (
     get_invoice_for,
     get_invoice_for_update,
     get_note_for,
-    get_patient_for_balance,
+    get_patient_for_billing,
     get_payment_for,
     get_payment_for_update,
     list_invoices,
@@ -296,7 +296,7 @@ def patient_balance_card(request: HttpRequest, patient_id: uuid.UUID) -> HttpRes
     """What a patient owes and holds as credit (an htmx partial of the
     patient's page); the view is audited."""
     actor = get_actor(request)
-    patient = get_patient_for_balance(actor=actor, patient_id=patient_id)
+    patient = get_patient_for_billing(actor=actor, patient_id=patient_id)
     record_view(actor=actor, obj=patient, patient_id=patient.pk, detail="balance")
     balance = patient_balance(actor=actor, patient=patient)
     credit = account_credit(actor=actor, patient=patient)

@@ -21,10 +21,13 @@ from practica.billing.forms_benefits import (
     SellForm,
 )
 from practica.billing.models import PatientMembership
-from practica.billing.selectors import get_invoice_for, get_invoice_for_update
+from practica.billing.selectors import (
+    get_invoice_for,
+    get_invoice_for_update,
+    get_patient_for_billing,
+)
 from practica.billing.selectors_benefits import (
     get_gift_card_for,
-    get_patient_for_benefits,
     list_membership_plans,
     list_package_plans,
     patient_benefits,
@@ -149,7 +152,7 @@ def _render_patient(
     status: int = 200,
 ) -> HttpResponse:
     actor = get_actor(request)
-    patient = get_patient_for_benefits(actor=actor, patient_id=patient_id)
+    patient = get_patient_for_billing(actor=actor, patient_id=patient_id)
     benefits = patient_benefits(actor=actor, patient=patient)
     context = {
         "benefits": benefits,
@@ -176,7 +179,7 @@ def patient_benefit_list(request: HttpRequest, patient_id: uuid.UUID) -> HttpRes
 @clinic_view(BILLING_EDIT)
 def benefit_sell(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     actor = get_actor(request)
-    patient = get_patient_for_benefits(actor=actor, patient_id=patient_id)
+    patient = get_patient_for_billing(actor=actor, patient_id=patient_id)
     form = SellForm(request.POST, actor=actor)
     if form.is_valid():
         try:
@@ -198,7 +201,7 @@ def benefit_sell(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 @clinic_view(BILLING_EDIT)
 def gift_card_sell(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     actor = get_actor(request)
-    patient = get_patient_for_benefits(actor=actor, patient_id=patient_id)
+    patient = get_patient_for_billing(actor=actor, patient_id=patient_id)
     form = GiftCardSaleForm(request.POST, actor=actor)
     if form.is_valid():
         try:
@@ -227,7 +230,7 @@ def gift_card_sell(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 @clinic_view(BILLING_EDIT)
 def membership_cancel(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     actor = get_actor(request)
-    patient = get_patient_for_benefits(actor=actor, patient_id=patient_id)
+    patient = get_patient_for_billing(actor=actor, patient_id=patient_id)
     form = CancelMembershipForm(request.POST, actor=actor, patient_id=patient.pk)
     if form.is_valid():
         try:

@@ -28,7 +28,7 @@ from practica.billing.forms_receivables import (
 )
 from practica.billing.models import WriteOff
 from practica.billing.pdf_statement import statement_filename, statement_pdf
-from practica.billing.selectors import get_invoice_for_update
+from practica.billing.selectors import get_invoice_for_update, get_patient_for_billing
 from practica.billing.selectors_ar import (
     BUCKET_LABELS,
     BUCKETS,
@@ -38,7 +38,6 @@ from practica.billing.selectors_ar import (
     get_ar_aging,
     get_collection_task_for_update,
     get_patient_account,
-    get_patient_for_billing,
     get_statement_for,
     get_write_off_for_update,
     list_billing_members,
