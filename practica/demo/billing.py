@@ -27,6 +27,7 @@ from practica.demo.billing_stripe import seed_stripe
 from practica.tenancy.actor import Actor
 from practica.tenancy.models import Clinic
 from practica.tenancy.permissions import ALL_PERMISSIONS
+from practica.tenancy.services import update_clinic_billing
 
 
 def _corrections(clinic: Clinic) -> dict[str, int]:
@@ -70,7 +71,15 @@ def _corrections(clinic: Clinic) -> dict[str, int]:
     return {"credit notes": credit_notes, "overpayments kept as credit": overpayments}
 
 
+# A made-up GST/HST number in the Canada Revenue Agency's format.
+DEMO_TAX_NUMBER = "812345678 RT0001"
+
+
 def seed_billing(clinic: Clinic, *, today: dt.date) -> dict[str, int]:
+    update_clinic_billing(
+        actor=Actor.system(clinic, frozenset(ALL_PERMISSIONS)),
+        tax_registration_number=DEMO_TAX_NUMBER,
+    )
     counts: dict[str, int] = {}
     counts.update(seed_invoicing(clinic, today=today))
     counts.update(seed_benefits(clinic, today=today))

@@ -1,4 +1,20 @@
 from django import forms
+from django.core.validators import RegexValidator
+
+TAX_NUMBER = RegexValidator(
+    r"^[A-Za-z0-9 -]*$",
+    "Use letters, digits, spaces and hyphens only, e.g. 123456789 RT0001.",
+)
+
+
+class ClinicBillingForm(forms.Form):
+    tax_registration_number = forms.CharField(
+        label="Sales tax registration number",
+        max_length=40,
+        required=False,
+        validators=[TAX_NUMBER],
+        help_text="Printed on invoices and receipts (GST/HST: 123456789 RT0001)",
+    )
 
 
 class ClinicSecurityForm(forms.Form):

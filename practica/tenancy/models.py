@@ -32,6 +32,10 @@ class Clinic(TimeStampedModel):
         default=False, help_text="Every staff member must use an authenticator app."
     )
     idle_timeout_minutes = models.PositiveSmallIntegerField(default=15)
+    # Printed on invoices, receipts and credit notes: a Canadian clinic that
+    # charges GST/HST must show its registration number (e.g. 123456789
+    # RT0001); blank for a clinic that is not registered.
+    tax_registration_number = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -39,6 +39,23 @@ def add_member(
     return membership
 
 
+def update_clinic_billing(*, actor: Actor, tax_registration_number: str) -> Clinic:
+    """The clinic's billing details printed on its invoices; audited."""
+    clinic = actor.clinic
+    number = " ".join(tax_registration_number.split())
+    with transaction.atomic():
+        Clinic.objects.filter(pk=clinic.pk).update(tax_registration_number=number)
+        clinic.refresh_from_db()
+        record_change(
+            actor=actor,
+            action="update",
+            obj=clinic,
+            patient_id=None,
+            detail=f"tax registration number={number or '(none)'}",
+        )
+    return clinic
+
+
 def update_clinic_security(
     *, actor: Actor, is_mfa_required: bool, idle_timeout_minutes: int
 ) -> Clinic:

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from practica.tenancy.access import clinic_view, get_actor
-from practica.tenancy.forms import ClinicSecurityForm
+from practica.tenancy.forms import ClinicBillingForm, ClinicSecurityForm
 from practica.tenancy.permissions import CLINIC_MANAGE
 from practica.tenancy.selectors import list_locations, list_members
-from practica.tenancy.services import update_clinic_security
+from practica.tenancy.services import update_clinic_billing, update_clinic_security
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,7 +32,33 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
         status = 200
     context = {
         "form": form,
+        "billing_form": ClinicBillingForm(
+            initial={"tax_registration_number": clinic.tax_registration_number}
+        ),
         "locations": list_locations(actor=actor),
         "members": list_members(actor=actor),
     }
     return render(request, "tenancy/clinic_settings.html", context, status=status)
+
+
+@require_POST
+@clinic_view(CLINIC_MANAGE)
+def clinic_billing_settings(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    form = ClinicBillingForm(request.POST)
+    if form.is_valid():
+        update_clinic_billing(actor=actor, **form.cleaned_data)
+        messages.success(request, "Billing details saved.")
+        return redirect("tenancy:settings")
+    context = {
+        "form": ClinicSecurityForm(
+            initial={
+                "is_mfa_required": actor.clinic.is_mfa_required,
+                "idle_timeout_minutes": actor.clinic.idle_timeout_minutes,
+            }
+        ),
+        "billing_form": form,
+        "locations": list_locations(actor=actor),
+        "members": list_members(actor=actor),
+    }
+    return render(request, "tenancy/clinic_settings.html", context, status=422)
