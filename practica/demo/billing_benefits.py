@@ -171,7 +171,7 @@ def seed_benefits(clinic: Clinic, *, today: dt.date) -> dict[str, int]:
                 kind=CatalogItem.Kind.PACKAGE,
                 name="10 massages",
                 price="900.00",
-                tax=TaxCategory.HEALTH_SERVICE,
+                tax=TaxCategory.TAXABLE_SERVICE,
             ),
             visits=10,
             validity_days=365,

@@ -165,7 +165,10 @@ EXTRA_MODALITIES = (
     (Modality.COUNSELLING, "RSW"),
 )
 EXTRA_COLOURS = ("#00838f", "#5d4037", "#ad1457", "#283593", "#558b2f", "#6a1b9a")
-# Ontario private-pay fees; health services are HST-exempt, orthotics are not.
+# Ontario private-pay fees. Physiotherapy, occupational therapy, nursing and
+# psychotherapy are HST-exempt health services; massage therapy is not on the
+# Excise Tax Act's exempt list, so a clinic (not a small supplier) charges HST
+# on it, as on orthotic fittings.
 TYPES = (
     _TypeSeed("Physiotherapy initial assessment", Modality.PHYSIOTHERAPY, 60,
               "120.00", "PT-IA", is_initial=True),
@@ -174,9 +177,9 @@ TYPES = (
     _TypeSeed("Custom orthotic fitting", Modality.PHYSIOTHERAPY, 30, "85.00",
               "ORTH", is_taxable=True, weight=5),
     _TypeSeed("Massage therapy 60 min", Modality.MASSAGE, 60, "110.00", "RMT-60",
-              weight=70),
+              is_taxable=True, weight=70),
     _TypeSeed("Massage therapy 90 min", Modality.MASSAGE, 90, "150.00", "RMT-90",
-              weight=30),
+              is_taxable=True, weight=30),
     _TypeSeed("Foot care nursing visit", Modality.FOOT_CARE, 45, "75.00", "FCN-45"),
     _TypeSeed("Counselling session", Modality.COUNSELLING, 50, "160.00", "CNS-50"),
     _TypeSeed("Occupational therapy assessment", Modality.OCCUPATIONAL, 60,
